@@ -1,0 +1,24 @@
+# Compiler launcher, warnings and sanitizers shared by every target.
+
+find_program(CCACHE_PROGRAM ccache)
+if(CCACHE_PROGRAM AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
+endif()
+
+add_library(coqueue_options INTERFACE)
+target_compile_options(coqueue_options INTERFACE -Wall -Wextra -Wpedantic -Wshadow
+  -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual
+  -Wimplicit-fallthrough)
+if(COQUEUE_WERROR)
+  target_compile_options(coqueue_options INTERFACE -Werror)
+endif()
+if(COQUEUE_SANITIZE)
+  target_compile_options(coqueue_options INTERFACE -fsanitize=address,undefined
+    -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(coqueue_options INTERFACE -fsanitize=address,undefined)
+endif()
+
+# Asio and Beast are compiled once, in their own translation units (core/support/asio_impl.cpp,
+# server/http/beast_impl.cpp), instead of in every file that includes them.
+add_compile_definitions(BOOST_ASIO_SEPARATE_COMPILATION BOOST_BEAST_SEPARATE_COMPILATION
+  BOOST_ASIO_NO_DEPRECATED BOOST_JSON_NO_LIB BOOST_URL_NO_LIB)

@@ -1,0 +1,84 @@
+#pragma once
+// The broker: where jobs wait, are claimed, and end. Two implementations keep the same
+// contract: the in-memory broker of the embedded mode, and the Redis broker of a deployment.
+// Servers call enqueue/get/cancel/stats; workers call claim and then exactly one of
+// complete/fail/finish_cancelled per claimed run.
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include <boost/json/value.hpp>
+#include <boost/system/result.hpp>
+
+#include "core/job/job.hpp"
+#include "core/job/job_spec.hpp"
+#include "core/queue/completion_hub.hpp"
+#include "core/queue/queue_errc.hpp"
+#include "core/queue/queue_stats.hpp"
+#include "core/support/awaitable.hpp"
+
+namespace coqueue {
+
+struct EnqueueResult {
+  Job job;
+  bool created = true;  // false when an idempotency key matched an earlier job
+};
+
+enum class CancelOutcome {
+  cancelled,         // it was queued or scheduled and will never run
+  cancel_requested,  // it is running; its handler has been told to stop
+  already_finished,  // too late: it had reached a terminal status
+  not_found,
+};
+
+struct CancelResult {
+  CancelOutcome outcome;
+  std::optional<Job> job;
+};
+
+// What happened to a run that failed: retried later, or out of attempts.
+enum class FailOutcome { retry_scheduled, failed, ignored };
+
+class Broker {
+ public:
+  using CancelListener = std::function<void(std::string_view job_id)>;
+
+  virtual ~Broker() = default;
+
+  virtual std::string_view backend_name() const = 0;
+  virtual awaitable<bool> ready() = 0;
+
+  virtual awaitable<boost::system::result<EnqueueResult, std::error_code>> enqueue(
+      JobSpec spec) = 0;
+  virtual awaitable<std::optional<Job>> get(std::string id) = 0;
+  virtual awaitable<CancelResult> cancel(std::string id) = 0;
+  virtual awaitable<QueueStats> stats() = 0;
+
+  // Takes the next due job of the first non-empty queue (in the order given), marks it
+  // processing for `worker_id` and counts the attempt. Waits up to `max_wait` for one to arrive.
+  virtual awaitable<std::optional<Job>> claim(std::vector<std::string> queues,
+                                              std::string worker_id,
+                                              std::chrono::milliseconds max_wait) = 0;
+  // Makes this worker's waiting claims return nothing now (the worker is stopping).
+  virtual void interrupt_claims(std::string_view worker_id) = 0;
+
+  // The end of a run. A call for a job this worker no longer holds is ignored.
+  virtual awaitable<void> complete(std::string id, std::string worker_id,
+                                   boost::json::value result) = 0;
+  virtual awaitable<FailOutcome> fail(std::string id, std::string worker_id,
+                                      std::string error) = 0;
+  virtual awaitable<void> finish_cancelled(std::string id, std::string worker_id) = 0;
+
+  // Called with the id of a processing job whose cancellation was asked for.
+  virtual void set_cancel_listener(CancelListener listener) = 0;
+
+  // Woken when a job reaches a terminal status.
+  virtual CompletionHub& completions() = 0;
+};
+
+}  // namespace coqueue

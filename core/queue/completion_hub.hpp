@@ -1,0 +1,59 @@
+#pragma once
+// Wakes the requests that wait for a job to finish. A waiter subscribes to a job id before it
+// reads the job, so a completion between the read and the wait is never missed; the backend
+// calls notify() when a job reaches a terminal status. No polling: each waiter sleeps on its own
+// timer, which notify() cancels.
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "core/support/awaitable.hpp"
+#include "core/support/time.hpp"
+
+namespace coqueue {
+
+class CompletionHub {
+  struct Waiter;
+
+ public:
+  explicit CompletionHub(executor ex);
+
+  class Subscription {
+   public:
+    Subscription(CompletionHub& hub, std::string job_id);
+    ~Subscription();
+    Subscription(const Subscription&) = delete;
+    Subscription& operator=(const Subscription&) = delete;
+
+    // True when woken by notify(), false when the deadline passed first.
+    awaitable<bool> wait_until(SteadyTime deadline);
+
+   private:
+    CompletionHub& hub_;
+    std::unique_ptr<Waiter> waiter_;
+  };
+
+  // A job reached a terminal status: wake everyone waiting for it.
+  void notify(std::string_view job_id);
+  // Wake every waiter to look again (at shutdown, or when notifications may have been missed).
+  void notify_all();
+
+  std::size_t waiting() const { return waiters_.size(); }
+
+ private:
+  struct Waiter {
+    Waiter(executor ex, std::string id) : timer(std::move(ex)), job_id(std::move(id)) {}
+    asio::steady_timer timer;
+    std::string job_id;
+    bool notified = false;
+  };
+
+  executor ex_;
+  std::unordered_multimap<std::string, Waiter*> waiters_;
+};
+
+}  // namespace coqueue

@@ -1,0 +1,286 @@
+#include "core/queue/memory_broker.hpp"
+
+#include <algorithm>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace coqueue {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+SystemTime wall_now() { return std::chrono::system_clock::now(); }
+
+}  // namespace
+
+MemoryBroker::MemoryBroker(executor ex, MemoryBrokerSettings settings)
+    : ex_(ex),
+      settings_(settings),
+      rng_(std::random_device{}()),
+      schedule_timer_(ex),
+      hub_(ex) {}
+
+MemoryBroker::~MemoryBroker() {
+  *alive_ = false;
+  schedule_timer_.cancel();
+}
+
+awaitable<bool> MemoryBroker::ready() { co_return true; }
+
+awaitable<boost::system::result<EnqueueResult, std::error_code>> MemoryBroker::enqueue(
+    JobSpec spec) {
+  evict_expired();
+  if (spec.idempotency_key) {
+    if (auto it = idempotency_.find(*spec.idempotency_key); it != idempotency_.end()) {
+      const Entry& earlier = jobs_.at(it->second);
+      if (earlier.fingerprint != spec.fingerprint()) {
+        co_return make_error_code(queue_errc::idempotency_conflict);
+      }
+      co_return EnqueueResult{earlier.job, false};
+    }
+  }
+
+  Job job;
+  job.id = ids_.next(wall_now());
+  job.queue = spec.queue;
+  job.type = spec.type;
+  job.max_attempts = spec.max_attempts;
+  job.timeout_ms = spec.timeout_ms;
+  job.idempotency_key = spec.idempotency_key;
+  job.created_at = wall_now();
+  job.status = JobStatus::queued;  // counted below, by set_status
+  Entry entry{std::move(job), spec.idempotency_key ? spec.fingerprint() : boost::json::value()};
+  entry.job.payload = std::move(spec.payload);
+
+  auto [it, inserted] = jobs_.emplace(entry.job.id, std::move(entry));
+  Job& stored = it->second.job;
+  ++counts_[stored.queue][JobStatus::queued];
+  ++unfinished_;
+  if (stored.idempotency_key) idempotency_[*stored.idempotency_key] = stored.id;
+
+  if (spec.delay_ms > 0) {
+    schedule(stored, std::chrono::milliseconds(spec.delay_ms));
+  } else {
+    make_due(stored);
+  }
+  co_return EnqueueResult{stored, true};
+}
+
+awaitable<std::optional<Job>> MemoryBroker::get(std::string id) {
+  const auto it = jobs_.find(id);
+  if (it == jobs_.end()) co_return std::nullopt;
+  co_return it->second.job;
+}
+
+awaitable<CancelResult> MemoryBroker::cancel(std::string id) {
+  const auto it = jobs_.find(id);
+  if (it == jobs_.end()) co_return CancelResult{CancelOutcome::not_found, std::nullopt};
+  Job& job = it->second.job;
+  if (is_terminal(job.status)) co_return CancelResult{CancelOutcome::already_finished, job};
+  if (job.status == JobStatus::processing) {
+    job.cancel_requested = true;
+    if (cancel_listener_) cancel_listener_(job.id);
+    co_return CancelResult{CancelOutcome::cancel_requested, job};
+  }
+  // Queued or scheduled: its entry in pending_/scheduled_ is skipped when reached.
+  finish(job, JobStatus::cancelled);
+  co_return CancelResult{CancelOutcome::cancelled, job};
+}
+
+awaitable<QueueStats> MemoryBroker::stats() {
+  evict_expired();
+  QueueStats stats;
+  stats.queues = counts_;
+  co_return stats;
+}
+
+awaitable<std::optional<Job>> MemoryBroker::claim(std::vector<std::string> queues,
+                                                  std::string worker_id,
+                                                  std::chrono::milliseconds max_wait) {
+  const SteadyTime deadline = Clock::now() + max_wait;
+  for (;;) {
+    if (auto job = take_next(queues, worker_id)) co_return job;
+    if (Clock::now() >= deadline) co_return std::nullopt;
+
+    asio::steady_timer timer(ex_, deadline);
+    ClaimWaiter waiter{&queues, worker_id, &timer};
+    claim_waiters_.push_back(&waiter);
+    const auto position = std::prev(claim_waiters_.end());
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (!waiter.woken) claim_waiters_.erase(position);
+    if (waiter.interrupted) co_return std::nullopt;
+  }
+}
+
+void MemoryBroker::interrupt_claims(std::string_view worker_id) {
+  for (auto it = claim_waiters_.begin(); it != claim_waiters_.end();) {
+    ClaimWaiter* waiter = *it;
+    if (waiter->worker_id == worker_id) {
+      waiter->woken = true;
+      waiter->interrupted = true;
+      waiter->timer->cancel();
+      it = claim_waiters_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+awaitable<void> MemoryBroker::complete(std::string id, std::string worker_id,
+                                       boost::json::value result) {
+  if (Entry* entry = running_entry(id, worker_id)) {
+    entry->job.result = std::move(result);
+    finish(entry->job, JobStatus::completed);
+  }
+  co_return;
+}
+
+awaitable<FailOutcome> MemoryBroker::fail(std::string id, std::string worker_id,
+                                          std::string error) {
+  Entry* entry = running_entry(id, worker_id);
+  if (entry == nullptr) co_return FailOutcome::ignored;
+  Job& job = entry->job;
+  job.error = std::move(error);
+  if (job.cancel_requested) {  // asked to stop: never retried
+    finish(job, JobStatus::cancelled);
+    co_return FailOutcome::failed;
+  }
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  if (auto delay = retry_delay(settings_.retry, job.attempts, job.max_attempts, unit(rng_))) {
+    schedule(job, *delay);
+    co_return FailOutcome::retry_scheduled;
+  }
+  finish(job, JobStatus::failed);
+  co_return FailOutcome::failed;
+}
+
+awaitable<void> MemoryBroker::finish_cancelled(std::string id, std::string worker_id) {
+  if (Entry* entry = running_entry(id, worker_id)) finish(entry->job, JobStatus::cancelled);
+  co_return;
+}
+
+void MemoryBroker::set_cancel_listener(CancelListener listener) {
+  cancel_listener_ = std::move(listener);
+}
+
+std::size_t MemoryBroker::unfinished_jobs() const { return unfinished_; }
+
+std::optional<Job> MemoryBroker::take_next(const std::vector<std::string>& queues,
+                                           const std::string& worker_id) {
+  for (const std::string& queue : queues) {
+    const auto q = pending_.find(queue);
+    if (q == pending_.end()) continue;
+    std::deque<std::string>& ids = q->second;
+    while (!ids.empty()) {
+      const std::string id = std::move(ids.front());
+      ids.pop_front();
+      const auto it = jobs_.find(id);
+      if (it == jobs_.end() || it->second.job.status != JobStatus::queued) continue;  // cancelled
+      Job& job = it->second.job;
+      set_status(job, JobStatus::processing);
+      ++job.attempts;
+      job.started_at = wall_now();
+      job.worker = worker_id;
+      return job;
+    }
+  }
+  return std::nullopt;
+}
+
+MemoryBroker::Entry* MemoryBroker::running_entry(const std::string& id,
+                                                 const std::string& worker_id) {
+  const auto it = jobs_.find(id);
+  if (it == jobs_.end()) return nullptr;
+  Job& job = it->second.job;
+  if (job.status != JobStatus::processing || job.worker != worker_id) return nullptr;
+  return &it->second;
+}
+
+void MemoryBroker::set_status(Job& job, JobStatus status) {
+  StatusCounts& counts = counts_[job.queue];
+  --counts[job.status];
+  ++counts[status];
+  job.status = status;
+}
+
+void MemoryBroker::make_due(Job& job) {
+  set_status(job, JobStatus::queued);
+  job.run_at.reset();
+  pending_[job.queue].push_back(job.id);
+  wake_claimer(job.queue);
+}
+
+void MemoryBroker::schedule(Job& job, std::chrono::milliseconds delay) {
+  set_status(job, JobStatus::scheduled);
+  job.run_at = wall_now() + delay;
+  scheduled_.emplace(Clock::now() + delay, job.id);
+  arm_schedule_timer();
+}
+
+void MemoryBroker::finish(Job& job, JobStatus status) {
+  set_status(job, status);
+  job.finished_at = wall_now();
+  job.run_at.reset();
+  --unfinished_;
+  finished_.emplace_back(Clock::now(), job.id);
+  hub_.notify(job.id);  // eviction waits for the next enqueue, so `job` stays valid here
+}
+
+void MemoryBroker::arm_schedule_timer() {
+  if (scheduled_.empty()) return;
+  const SteadyTime earliest = scheduled_.begin()->first;
+  if (schedule_timer_at_ && *schedule_timer_at_ <= earliest) return;  // already due sooner
+  schedule_timer_at_ = earliest;
+  schedule_timer_.expires_at(earliest);  // cancels the wait for a later time, if any
+  schedule_timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](auto ec) {
+    if (alive.expired() || ec) return;
+    schedule_timer_at_.reset();
+    promote_due();
+    arm_schedule_timer();
+  });
+}
+
+void MemoryBroker::promote_due() {
+  const SteadyTime now = Clock::now();
+  while (!scheduled_.empty() && scheduled_.begin()->first <= now) {
+    const std::string id = std::move(scheduled_.begin()->second);
+    scheduled_.erase(scheduled_.begin());
+    const auto it = jobs_.find(id);
+    if (it == jobs_.end() || it->second.job.status != JobStatus::scheduled) continue;
+    make_due(it->second.job);
+  }
+}
+
+void MemoryBroker::wake_claimer(const std::string& queue) {
+  for (auto it = claim_waiters_.begin(); it != claim_waiters_.end(); ++it) {
+    ClaimWaiter* waiter = *it;
+    if (std::find(waiter->queues->begin(), waiter->queues->end(), queue) ==
+        waiter->queues->end()) {
+      continue;
+    }
+    waiter->woken = true;
+    waiter->timer->cancel();
+    claim_waiters_.erase(it);
+    return;
+  }
+}
+
+void MemoryBroker::evict_expired() {
+  const SteadyTime now = Clock::now();
+  while (!finished_.empty() && (finished_.size() > settings_.max_finished_jobs ||
+                                finished_.front().first + settings_.result_ttl <= now)) {
+    const auto it = jobs_.find(finished_.front().second);
+    finished_.pop_front();
+    if (it == jobs_.end()) continue;
+    const Job& job = it->second.job;
+    --counts_[job.queue][job.status];
+    if (job.idempotency_key) {
+      const auto key = idempotency_.find(*job.idempotency_key);
+      if (key != idempotency_.end() && key->second == job.id) idempotency_.erase(key);
+    }
+    jobs_.erase(it);
+  }
+}
+
+}  // namespace coqueue

@@ -1,0 +1,100 @@
+#pragma once
+// The embedded broker: every job in this process's memory, on one io_context thread.
+// Same contract as the Redis broker (tests/unit/broker_contract_test.cpp holds both to it);
+// jobs do not outlive the process. Finished jobs are kept for `result_ttl`, at most
+// `max_finished_jobs` of them, so memory stays bounded under any load.
+
+#include <deque>
+#include <list>
+#include <map>
+#include <memory>
+#include <random>
+#include <unordered_map>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "core/job/job_id.hpp"
+#include "core/job/retry_policy.hpp"
+#include "core/queue/broker.hpp"
+
+namespace coqueue {
+
+struct MemoryBrokerSettings {
+  RetryPolicy retry;
+  std::chrono::milliseconds result_ttl{std::chrono::hours(1)};
+  std::size_t max_finished_jobs = 100'000;
+};
+
+class MemoryBroker final : public Broker {
+ public:
+  MemoryBroker(executor ex, MemoryBrokerSettings settings);
+  ~MemoryBroker() override;
+
+  std::string_view backend_name() const override { return "memory"; }
+  awaitable<bool> ready() override;
+
+  awaitable<boost::system::result<EnqueueResult, std::error_code>> enqueue(JobSpec spec) override;
+  awaitable<std::optional<Job>> get(std::string id) override;
+  awaitable<CancelResult> cancel(std::string id) override;
+  awaitable<QueueStats> stats() override;
+
+  awaitable<std::optional<Job>> claim(std::vector<std::string> queues, std::string worker_id,
+                                      std::chrono::milliseconds max_wait) override;
+  void interrupt_claims(std::string_view worker_id) override;
+
+  awaitable<void> complete(std::string id, std::string worker_id,
+                           boost::json::value result) override;
+  awaitable<FailOutcome> fail(std::string id, std::string worker_id, std::string error) override;
+  awaitable<void> finish_cancelled(std::string id, std::string worker_id) override;
+
+  void set_cancel_listener(CancelListener listener) override;
+  CompletionHub& completions() override { return hub_; }
+
+  // Jobs that have not finished yet (queued, scheduled or processing), over all queues.
+  std::size_t unfinished_jobs() const;
+
+ private:
+  struct Entry {
+    Job job;
+    boost::json::value fingerprint;  // set when the job has an idempotency key
+  };
+  struct ClaimWaiter {
+    const std::vector<std::string>* queues;
+    std::string_view worker_id;
+    asio::steady_timer* timer;
+    bool woken = false;
+    bool interrupted = false;
+  };
+
+  std::optional<Job> take_next(const std::vector<std::string>& queues,
+                               const std::string& worker_id);
+  Entry* running_entry(const std::string& id, const std::string& worker_id);
+  void set_status(Job& job, JobStatus status);
+  void make_due(Job& job);
+  void schedule(Job& job, std::chrono::milliseconds delay);
+  void finish(Job& job, JobStatus status);
+  void arm_schedule_timer();
+  void promote_due();
+  void wake_claimer(const std::string& queue);
+  void evict_expired();
+
+  executor ex_;
+  MemoryBrokerSettings settings_;
+  JobIdGenerator ids_;
+  std::mt19937_64 rng_;
+  std::unordered_map<std::string, Entry> jobs_;
+  std::unordered_map<std::string, std::deque<std::string>> pending_;  // per queue, FIFO
+  std::multimap<SteadyTime, std::string> scheduled_;
+  asio::steady_timer schedule_timer_;
+  std::optional<SteadyTime> schedule_timer_at_;
+  std::deque<std::pair<SteadyTime, std::string>> finished_;  // in finishing order, for expiry
+  std::unordered_map<std::string, std::string> idempotency_;  // key -> job id
+  std::list<ClaimWaiter*> claim_waiters_;
+  std::map<std::string, StatusCounts> counts_;
+  std::size_t unfinished_ = 0;
+  CompletionHub hub_;
+  CancelListener cancel_listener_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace coqueue

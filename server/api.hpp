@@ -1,0 +1,37 @@
+#pragma once
+// The HTTP API as a function: a Request in, a Response out. Parses the target, routes, and
+// hands over to server/handlers/*. Knows nothing of sockets.
+
+#include <chrono>
+
+#include "core/job/job_spec.hpp"
+#include "core/queue/broker.hpp"
+#include "core/support/awaitable.hpp"
+#include "server/http_message.hpp"
+#include "worker/registry.hpp"
+
+namespace coqueue::server {
+
+struct ApiSettings {
+  std::chrono::milliseconds max_wait{30'000};  // the cap on GET /jobs/<id>?wait_ms=
+  JobSpecLimits job_limits;
+  std::size_t max_json_depth = 64;
+};
+
+class Api {
+ public:
+  Api(Broker& broker, const worker::Registry& types, ApiSettings settings);
+
+  awaitable<Response> handle(Request request);
+
+  // From now on /readyz answers 503, so load balancers stop sending work here.
+  void begin_shutdown() { shutting_down_ = true; }
+
+ private:
+  Broker& broker_;
+  const worker::Registry& types_;
+  ApiSettings settings_;
+  bool shutting_down_ = false;
+};
+
+}  // namespace coqueue::server

@@ -1,0 +1,29 @@
+#pragma once
+// One function per route. Each returns the whole response, errors included.
+
+#include <string>
+
+#include <boost/url/url_view.hpp>
+
+#include "core/queue/broker.hpp"
+#include "server/api.hpp"
+#include "server/http_message.hpp"
+#include "worker/registry.hpp"
+
+namespace coqueue::server::handlers {
+
+struct Context {
+  Broker& broker;
+  const worker::Registry& types;
+  const ApiSettings& settings;
+  bool shutting_down;
+};
+
+awaitable<Response> submit_job(Context ctx, Request request);
+awaitable<Response> get_job(Context ctx, std::string job_id, boost::urls::url_view target);
+awaitable<Response> cancel_job(Context ctx, std::string job_id);
+awaitable<Response> list_queues(Context ctx);
+awaitable<Response> healthz(Context ctx);
+awaitable<Response> readyz(Context ctx);
+
+}  // namespace coqueue::server::handlers

@@ -1,0 +1,179 @@
+#include "server/http_session.hpp"
+
+#include <array>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "core/support/log.hpp"
+#include "server/response.hpp"
+
+namespace coqueue::server {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+using boost::system::error_code;
+
+constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
+
+Method to_method(http::verb verb) {
+  switch (verb) {
+    case http::verb::get: return Method::get;
+    case http::verb::head: return Method::head;
+    case http::verb::post: return Method::post;
+    case http::verb::put: return Method::put;
+    case http::verb::patch: return Method::patch;
+    case http::verb::delete_: return Method::delete_;
+    case http::verb::options: return Method::options;
+    default: return Method::other;
+  }
+}
+
+// The answer to a request that could not be read whole; nothing when the peer simply left or
+// was too slow, in which case the connection just closes.
+std::optional<Response> answer_for_read_error(const error_code& ec) {
+  if (ec == http::error::header_limit) {
+    return error_response(431, "headers_too_large", "the request headers are too large");
+  }
+  if (ec == http::error::body_limit) {
+    return error_response(413, "body_too_large", "the request body is over the limit");
+  }
+  if (ec == beast::error::timeout || ec == http::error::end_of_stream ||
+      ec == http::error::partial_message || ec == asio::error::eof ||
+      ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+      ec == asio::error::broken_pipe) {
+    return std::nullopt;
+  }
+  return error_response(400, "bad_request", "malformed HTTP request: " + ec.message());
+}
+
+awaitable<bool> write_response(beast::tcp_stream& stream, const Response& r, unsigned version,
+                               bool keep_alive, std::chrono::milliseconds timeout) {
+  http::response<http::string_body> out{static_cast<http::status>(r.status), version};
+  out.set(http::field::server, "coqueue");
+  out.set(http::field::content_type, r.content_type);
+  for (const auto& [name, value] : r.headers) out.set(name, value);
+  out.keep_alive(keep_alive);
+  out.body() = r.body;
+  out.prepare_payload();
+  stream.expires_after(timeout);
+  auto [ec, n] = co_await http::async_write(stream, out, tuple_awaitable);
+  co_return !ec;
+}
+
+// Closes after a refused request without resetting the peer: stop sending, then read and drop
+// what the client still sends for a bounded time, so it gets to read our answer.
+awaitable<void> linger_close(beast::tcp_stream& stream, std::chrono::milliseconds linger) {
+  error_code ignored;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  std::array<char, 16 * 1024> sink;
+  const auto until = std::chrono::steady_clock::now() + linger;
+  while (std::chrono::steady_clock::now() < until) {
+    stream.expires_at(until);
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), tuple_awaitable);
+    if (ec) break;
+  }
+  stream.socket().close(ignored);
+}
+
+Request to_request(http::request<http::string_body>& message) {
+  Request r;
+  r.method = to_method(message.method());
+  r.target = message.target();
+  r.content_type = message[http::field::content_type];
+  r.body = std::move(message.body());
+  return r;
+}
+
+}  // namespace
+
+awaitable<void> run_http_session(asio::ip::tcp::socket socket, SessionContext& ctx) {
+  const HttpSettings& settings = ctx.settings;
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  ConnectionTracker::Handle tracked(ctx.tracker, [&stream] {
+    error_code ignored;
+    stream.socket().close(ignored);
+  });
+
+  for (bool first = true;; first = false) {
+    if (ctx.stopping) break;
+    tracked.set_idle(true);
+    if (!first && buffer.size() == 0) {
+      // Keep-alive: wait for the next request's first byte; the header deadline starts then.
+      stream.expires_after(settings.idle_timeout);
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), tuple_awaitable);
+      if (ec) break;
+      buffer.commit(n);
+    }
+
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(settings.header_limit);
+    parser.body_limit(settings.body_limit);
+    stream.expires_after(settings.header_timeout);
+    auto [header_ec, header_bytes] =
+        co_await http::async_read_header(stream, buffer, parser, tuple_awaitable);
+    tracked.set_idle(false);
+    if (header_ec) {
+      if (auto answer = answer_for_read_error(header_ec)) {
+        co_await write_response(stream, *answer, 11, false, settings.write_timeout);
+        co_await linger_close(stream, settings.linger_time);
+      }
+      break;
+    }
+
+    const unsigned version = parser.get().version();
+    if (parser.content_length() && *parser.content_length() > settings.body_limit) {
+      // Refuse before reading a byte of the body.
+      const Response too_large = error_response(
+          413, "body_too_large",
+          "the request body is over the limit of " + std::to_string(settings.body_limit) +
+              " bytes");
+      co_await write_response(stream, too_large, version, false, settings.write_timeout);
+      co_await linger_close(stream, settings.linger_time);
+      break;
+    }
+    if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+      http::response<http::empty_body> go_on{http::status::continue_, version};
+      stream.expires_after(settings.write_timeout);
+      auto [ec, n] = co_await http::async_write(stream, go_on, tuple_awaitable);
+      if (ec) break;
+    }
+    if (!parser.is_done()) {
+      stream.expires_after(settings.body_timeout);
+      auto [body_ec, body_bytes] = co_await http::async_read(stream, buffer, parser, tuple_awaitable);
+      if (body_ec) {
+        if (auto answer = answer_for_read_error(body_ec)) {
+          co_await write_response(stream, *answer, version, false, settings.write_timeout);
+          co_await linger_close(stream, settings.linger_time);
+        }
+        break;
+      }
+    }
+
+    stream.expires_never();  // a long-poll may hold the request for up to its wait
+    const bool keep_alive = parser.get().keep_alive();
+    Response response = co_await ctx.api.handle(to_request(parser.get()));
+    const bool keep_going = keep_alive && !ctx.stopping;
+    if (!co_await write_response(stream, response, version, keep_going, settings.write_timeout) ||
+        !keep_going) {
+      break;
+    }
+  }
+
+  error_code ignored;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+}
+
+}  // namespace coqueue::server

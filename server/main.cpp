@@ -1,0 +1,73 @@
+// coqueue-server: the HTTP API, with in-process workers in the embedded (memory) mode.
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "core/support/log.hpp"
+#include "server/server_app.hpp"
+#include "server/server_config.hpp"
+
+int main(int argc, char** argv) {
+  using namespace coqueue;
+  CommandLine cli("coqueue-server",
+                  "Serves the coqueue HTTP API: submit jobs, read and wait for their results,\n"
+                  "cancel them, and see the queues. With --backend memory (the default) jobs\n"
+                  "live in this process and --workers in-process workers run them.");
+  server::declare_server_options(cli);
+  if (auto error = cli.parse(argc, argv)) {
+    std::fprintf(stderr, "coqueue-server: %s\n", error->c_str());
+    return 2;
+  }
+  if (cli.help_requested()) {
+    std::cout << cli.help_text();
+    return 0;
+  }
+  auto read = server::read_server_config(cli);
+  if (auto* error = std::get_if<std::string>(&read)) {
+    std::fprintf(stderr, "coqueue-server: %s\n", error->c_str());
+    return 2;
+  }
+  server::ServerConfig config = std::move(std::get<server::ServerConfig>(read));
+  log::configure(config.log);
+
+  asio::io_context io(1);
+  std::optional<server::ServerApp> app;
+  try {
+    app.emplace(io, config);
+  } catch (const std::exception& e) {
+    log::error("server.start_failed", {{"listen", cli.get("listen")}, {"error", e.what()}});
+    return 1;
+  }
+  app->start();
+  log::info("server.listening", {{"address", config.listen_host},
+                                 {"port", app->port()},
+                                 {"backend", config.backend},
+                                 {"workers", config.workers}});
+
+  int exit_code = 0;
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    log::info("server.signal", {{"signal", signal}});
+    asio::co_spawn(io, app->shutdown(), [&](std::exception_ptr error) {
+      if (error) exit_code = 1;
+      io.stop();
+    });
+    // A second signal while stopping: stop at once.
+    signals.async_wait([&](boost::system::error_code ec2, int) {
+      if (ec2) return;
+      log::warn("server.forced_stop");
+      exit_code = 1;
+      io.stop();
+    });
+  });
+  io.run();
+  app.reset();
+  return exit_code;
+}

@@ -1,0 +1,24 @@
+#include "server/response.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace coqueue::server {
+
+Response json_response(unsigned status, const boost::json::value& body) {
+  Response r;
+  r.status = status;
+  r.body = boost::json::serialize(body);
+  return r;
+}
+
+Response error_response(unsigned status, std::string_view code, std::string_view message) {
+  boost::json::object error;
+  error["code"] = code;
+  error["message"] = message;
+  boost::json::object body;
+  body["error"] = std::move(error);
+  return json_response(status, body);
+}
+
+}  // namespace coqueue::server

@@ -1,0 +1,26 @@
+#pragma once
+// Which route a method and path name. Pure: no I/O, no Beast.
+
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "server/http_message.hpp"
+
+namespace coqueue::server {
+
+enum class RouteId { submit_job, get_job, cancel_job, list_queues, healthz, readyz };
+
+struct RouteMatch {
+  RouteId id;
+  std::string job_id;  // for /jobs/<id>, exactly as it appears in the path
+};
+
+struct RouteMiss {
+  unsigned status;    // 404 no such path, 405 path known but not this method
+  std::string allow;  // for 405: the methods the path takes, as the Allow header lists them
+};
+
+std::variant<RouteMatch, RouteMiss> route(Method method, std::string_view path);
+
+}  // namespace coqueue::server

@@ -1,0 +1,69 @@
+#include "server/server_app.hpp"
+
+#include <thread>
+
+#include "core/support/log.hpp"
+#include "worker/builtin/builtin.hpp"
+
+namespace coqueue::server {
+namespace {
+
+asio::ip::tcp::endpoint endpoint_of(const ServerConfig& config) {
+  const std::string host = config.listen_host == "localhost" ? "127.0.0.1" : config.listen_host;
+  return {asio::ip::make_address(host), config.listen_port};
+}
+
+std::size_t cpu_threads(const ServerConfig& config) {
+  if (config.cpu_threads > 0) return config.cpu_threads;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+}  // namespace
+
+ServerApp::ServerApp(asio::io_context& io, ServerConfig config)
+    : config_(std::move(config)),
+      ex_(io.get_executor()),
+      cpu_(cpu_threads(config_)),
+      tracker_(ex_) {
+  worker::builtin::register_all(registry_);
+  broker_ = std::make_unique<MemoryBroker>(ex_, config_.memory);
+  if (config_.workers > 0) {
+    worker::ProcessorSettings settings;
+    settings.worker_id = "embedded-" + log::settings().instance;
+    settings.queues = config_.queues;
+    settings.concurrency = config_.workers;
+    processor_ = std::make_unique<worker::Processor>(ex_, *broker_, registry_, cpu_, settings);
+  }
+  api_ = std::make_unique<Api>(*broker_, registry_, config_.api);
+  sessions_ = std::make_unique<SessionContext>(SessionContext{*api_, tracker_, config_.http, stopping_});
+  listener_ = std::make_unique<Listener>(ex_, endpoint_of(config_), config_.reuse_port, *sessions_);
+}
+
+ServerApp::~ServerApp() = default;
+
+void ServerApp::start() {
+  if (processor_) processor_->start();
+  listener_->start();
+}
+
+awaitable<void> ServerApp::shutdown() {
+  const SteadyTime deadline = std::chrono::steady_clock::now() + config_.grace;
+  log::info("server.stopping", {{"connections", tracker_.size()},
+                                {"jobs_in_flight", processor_ ? processor_->in_flight() : 0},
+                                {"grace_ms", config_.grace.count()}});
+  // 1. No new connections or requests; idle keep-alive connections close now.
+  stopping_ = true;
+  api_->begin_shutdown();
+  listener_->stop();
+  tracker_.close_all_idle();
+  // 2. Workers run what is in flight, and what is already queued: in the embedded mode the
+  //    queue lives in this process, so leaving it behind would lose it.
+  if (processor_) co_await processor_->shutdown(deadline, /*finish_queued=*/true);
+  // 3. Requests still waiting for a job answer now with the job as it stands.
+  broker_->completions().notify_all();
+  co_await tracker_.wait_empty(deadline + std::chrono::seconds(1));
+  log::info("server.stopped", {{"jobs_left_unfinished", broker_->unfinished_jobs()},
+                               {"connections_left", tracker_.size()}});
+}
+
+}  // namespace coqueue::server

@@ -1,0 +1,46 @@
+#pragma once
+// The composition root of coqueue-server: builds the broker, the in-process workers and the
+// HTTP front, starts them, and stops them in a documented order (docs/architecture.md).
+
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+
+#include "core/queue/memory_broker.hpp"
+#include "server/api.hpp"
+#include "server/connection_tracker.hpp"
+#include "server/listener.hpp"
+#include "server/server_config.hpp"
+#include "worker/cpu_pool.hpp"
+#include "worker/processor.hpp"
+#include "worker/registry.hpp"
+
+namespace coqueue::server {
+
+class ServerApp {
+ public:
+  // Binds the listening socket; throws when it cannot.
+  ServerApp(asio::io_context& io, ServerConfig config);
+  ~ServerApp();
+
+  void start();
+  unsigned short port() const { return listener_->port(); }
+
+  // Stop accepting, let in-flight requests and jobs finish within the grace period, then return.
+  awaitable<void> shutdown();
+
+ private:
+  ServerConfig config_;
+  executor ex_;
+  worker::Registry registry_;
+  worker::CpuPool cpu_;
+  std::unique_ptr<MemoryBroker> broker_;
+  std::unique_ptr<worker::Processor> processor_;
+  std::unique_ptr<Api> api_;
+  ConnectionTracker tracker_;
+  bool stopping_ = false;
+  std::unique_ptr<SessionContext> sessions_;
+  std::unique_ptr<Listener> listener_;
+};
+
+}  // namespace coqueue::server

@@ -1,0 +1,128 @@
+#include "server/server_config.hpp"
+
+#include "core/support/units.hpp"
+
+namespace coqueue::server {
+namespace {
+
+struct Reader {
+  const CommandLine& cli;
+  std::string error;
+
+  std::chrono::milliseconds duration(const char* name) {
+    auto d = parse_duration(cli.get(name));
+    if (!d) fail(name, "a duration like 500ms, 10s or 2m");
+    return d.value_or(std::chrono::milliseconds(0));
+  }
+  std::uint64_t size(const char* name) {
+    auto s = parse_size(cli.get(name));
+    if (!s) fail(name, "a size like 65536, 64KiB or 1MiB");
+    return s.value_or(0);
+  }
+  std::int64_t integer(const char* name, std::int64_t min, std::int64_t max) {
+    auto n = parse_int(cli.get(name));
+    if (!n || *n < min || *n > max) {
+      fail(name, "an integer from " + std::to_string(min) + " to " + std::to_string(max));
+    }
+    return n.value_or(min);
+  }
+  void fail(const char* name, const std::string& expected) {
+    if (error.empty()) {
+      error = "--" + std::string(name) + " must be " + expected + ", not '" + cli.get(name) + "'";
+    }
+  }
+};
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    if (comma > start) out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+void declare_server_options(CommandLine& cli) {
+  cli.add("listen", "127.0.0.1:8080", "address and port to serve HTTP on (port 0: any free port)");
+  cli.add_switch("reuse-port", "set SO_REUSEPORT, so several servers can share the port");
+  cli.add("backend", "memory", "where jobs live: memory (embedded, this process only)");
+  cli.add("workers", "4", "in-process worker coroutines running jobs (memory backend)");
+  cli.add("queues", "default", "queues the in-process workers take jobs from, comma-separated");
+  cli.add("cpu-threads", "0", "threads for CPU-heavy jobs (0: one per core)");
+  cli.add("grace", "30s", "at SIGTERM, how long in-flight requests and jobs may take to finish");
+  cli.add("max-body", "1MiB", "largest request body accepted (413 beyond)");
+  cli.add("max-header", "16KiB", "largest request header block accepted (431 beyond)");
+  cli.add("header-timeout", "10s", "a request's headers must arrive within this");
+  cli.add("idle-timeout", "60s", "idle keep-alive connections close after this");
+  cli.add("body-timeout", "30s", "a request's body must arrive within this after its headers");
+  cli.add("max-connections", "10000", "open connections; at the cap the oldest idle one closes");
+  cli.add("max-wait", "30s", "cap on GET /jobs/<id>?wait_ms=");
+  cli.add("retry-base", "1s", "delay before the first retry of a failed run (doubles each time)");
+  cli.add("retry-cap", "10m", "longest delay between retries");
+  cli.add("result-ttl", "1h", "how long finished jobs stay readable (memory backend)");
+  cli.add("max-finished", "100000", "finished jobs kept at most (memory backend)");
+  cli.add("log-format", "text", "text or json");
+  cli.add("log-level", "info", "error, warn, info or debug (debug logs every job run)");
+  cli.add("instance", "", "name of this process in logs (default: random)");
+}
+
+std::variant<ServerConfig, std::string> read_server_config(const CommandLine& cli) {
+  ServerConfig c;
+  Reader r{cli, {}};
+
+  const std::string& listen = cli.get("listen");
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return "--listen must be host:port, not '" + listen + "'";
+  c.listen_host = listen.substr(0, colon);
+  if (c.listen_host.starts_with('[') && c.listen_host.ends_with(']')) {
+    c.listen_host = c.listen_host.substr(1, c.listen_host.size() - 2);
+  }
+  if (c.listen_host.empty()) c.listen_host = "0.0.0.0";
+  const auto port = parse_int(std::string_view(listen).substr(colon + 1));
+  if (!port || *port < 0 || *port > 65535) return "--listen has a bad port in '" + listen + "'";
+  c.listen_port = static_cast<unsigned short>(*port);
+  c.reuse_port = cli.get("reuse-port") == "true";
+
+  c.backend = cli.get("backend");
+  if (c.backend != "memory") {
+    return "--backend " + c.backend + " is not available in this build (use memory)";
+  }
+  c.workers = static_cast<std::size_t>(r.integer("workers", 0, 100'000));
+  c.queues = split_list(cli.get("queues"));
+  for (const std::string& q : c.queues) {
+    if (!is_valid_queue_name(q)) return "--queues has a bad queue name '" + q + "'";
+  }
+  if (c.queues.empty()) return "--queues must name at least one queue";
+  c.cpu_threads = static_cast<std::size_t>(r.integer("cpu-threads", 0, 1024));
+  c.grace = r.duration("grace");
+
+  c.http.body_limit = r.size("max-body");
+  c.http.header_limit = static_cast<std::uint32_t>(r.size("max-header"));
+  c.http.header_timeout = r.duration("header-timeout");
+  c.http.idle_timeout = r.duration("idle-timeout");
+  c.http.body_timeout = r.duration("body-timeout");
+  c.http.max_connections = static_cast<std::size_t>(r.integer("max-connections", 1, 1'000'000));
+  c.api.max_wait = r.duration("max-wait");
+
+  c.memory.retry.base = r.duration("retry-base");
+  c.memory.retry.cap = r.duration("retry-cap");
+  c.memory.result_ttl = r.duration("result-ttl");
+  c.memory.max_finished_jobs =
+      static_cast<std::size_t>(r.integer("max-finished", 0, 100'000'000));
+
+  c.log.role = "server";
+  c.log.instance = cli.get("instance");
+  if (!log::parse_level(cli.get("log-level"), c.log.level)) {
+    r.fail("log-level", "error, warn, info or debug");
+  }
+  if (!log::parse_format(cli.get("log-format"), c.log.format)) r.fail("log-format", "text or json");
+
+  if (!r.error.empty()) return r.error;
+  return c;
+}
+
+}  // namespace coqueue::server

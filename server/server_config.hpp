@@ -1,0 +1,37 @@
+#pragma once
+// Everything coqueue-server is told at start, from flags or COQUEUE_* environment variables.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/queue/memory_broker.hpp"
+#include "core/support/command_line.hpp"
+#include "core/support/log.hpp"
+#include "server/api.hpp"
+#include "server/http_settings.hpp"
+
+namespace coqueue::server {
+
+struct ServerConfig {
+  std::string listen_host = "127.0.0.1";
+  unsigned short listen_port = 8080;
+  bool reuse_port = false;
+  std::string backend = "memory";
+  std::size_t workers = 4;  // in-process worker coroutines
+  std::vector<std::string> queues{"default"};
+  std::size_t cpu_threads = 0;  // 0: one per core
+  std::chrono::milliseconds grace{30'000};
+  log::Settings log;
+  HttpSettings http;
+  ApiSettings api;
+  MemoryBrokerSettings memory;
+};
+
+// Declares the server's options on `cli`.
+void declare_server_options(CommandLine& cli);
+// Reads them back; an error message names the bad option.
+std::variant<ServerConfig, std::string> read_server_config(const CommandLine& cli);
+
+}  // namespace coqueue::server

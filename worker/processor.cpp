@@ -1,0 +1,159 @@
+#include "worker/processor.hpp"
+
+#include <exception>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "core/support/log.hpp"
+
+namespace coqueue::worker {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+awaitable<boost::json::value> invoke(Handler handler, JobContext& ctx) {
+  co_return co_await handler(ctx);
+}
+
+std::string describe(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown error";
+  }
+}
+
+}  // namespace
+
+Processor::Processor(executor ex, Broker& broker, const Registry& registry, CpuPool& cpu,
+                     ProcessorSettings settings)
+    : ex_(ex),
+      broker_(broker),
+      registry_(registry),
+      cpu_(cpu),
+      settings_(std::move(settings)),
+      loops_done_(ex, SteadyTime::max()) {
+  broker_.set_cancel_listener([this](std::string_view job_id) {
+    if (const auto it = running_.find(std::string(job_id)); it != running_.end()) {
+      stop_run(*it->second, StopReason::cancelled);
+    }
+  });
+}
+
+Processor::~Processor() { broker_.set_cancel_listener({}); }
+
+void Processor::start() {
+  for (std::size_t i = 0; i < settings_.concurrency; ++i) {
+    ++loops_;
+    asio::co_spawn(ex_, claim_loop(), [](std::exception_ptr error) {
+      if (error) log::error("worker.loop_failed", {{"error", describe(error)}});
+    });
+  }
+}
+
+awaitable<void> Processor::claim_loop() {
+  for (;;) {
+    if (stopping_ && !finish_queued_) break;
+    const auto wait = stopping_ ? std::chrono::milliseconds(0) : settings_.claim_wait;
+    std::optional<Job> job = co_await broker_.claim(settings_.queues, settings_.worker_id, wait);
+    if (job) {
+      co_await run(std::move(*job));
+    } else if (stopping_) {
+      break;
+    }
+  }
+  if (--loops_ == 0) loops_done_.cancel();
+}
+
+awaitable<void> Processor::run(Job job) {
+  const auto started = Clock::now();
+  log::debug("job.start", {{"job_id", job.id},
+                           {"type", job.type},
+                           {"queue", job.queue},
+                           {"attempt", job.attempts},
+                           {"worker", settings_.worker_id}});
+
+  std::string outcome;
+  std::string error;
+  const JobType* type = registry_.find(job.type);
+  if (type == nullptr) {
+    error = "no handler for job type '" + job.type + "' in this worker";
+    const FailOutcome failed = co_await broker_.fail(job.id, settings_.worker_id, error);
+    outcome = failed == FailOutcome::retry_scheduled ? "retry" : "failed";
+  } else {
+    auto run = std::make_shared<Run>();
+    running_.emplace(job.id, run);
+    asio::steady_timer deadline(ex_);
+    if (job.timeout_ms) {
+      deadline.expires_after(std::chrono::milliseconds(*job.timeout_ms));
+      deadline.async_wait([this, run](boost::system::error_code ec) {
+        if (!ec) stop_run(*run, StopReason::timeout);
+      });
+    }
+
+    JobContext ctx(job, ex_, cpu_, run->stop.get_token());
+    auto [failure, result] = co_await asio::co_spawn(
+        ex_, invoke(type->run, ctx),
+        asio::bind_cancellation_slot(run->signal.slot(), asio::as_tuple(asio::use_awaitable)));
+    run->done = true;
+    deadline.cancel();
+    running_.erase(job.id);
+
+    if (!failure) {
+      co_await broker_.complete(job.id, settings_.worker_id, std::move(result));
+      outcome = "completed";
+    } else if (run->reason == StopReason::cancelled) {
+      co_await broker_.finish_cancelled(job.id, settings_.worker_id);
+      outcome = "cancelled";
+    } else {
+      switch (run->reason) {
+        case StopReason::timeout: error = "timeout"; break;
+        case StopReason::shutdown: error = "interrupted by shutdown"; break;
+        default: error = describe(failure);
+      }
+      const FailOutcome failed = co_await broker_.fail(job.id, settings_.worker_id, error);
+      outcome = failed == FailOutcome::retry_scheduled ? "retry" : "failed";
+    }
+  }
+
+  const auto took = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
+  log::debug("job.finish", {{"job_id", job.id},
+                            {"type", job.type},
+                            {"attempt", job.attempts},
+                            {"worker", settings_.worker_id},
+                            {"outcome", outcome},
+                            {"error", error},
+                            {"duration_ms", static_cast<double>(took.count()) / 1000.0}});
+}
+
+void Processor::stop_run(Run& run, StopReason reason) {
+  if (run.done || run.reason != StopReason::none) return;
+  run.reason = reason;
+  run.stop.request_stop();
+  run.signal.emit(asio::cancellation_type::terminal);
+}
+
+awaitable<void> Processor::shutdown(SteadyTime deadline, bool finish_queued) {
+  stopping_ = true;
+  finish_queued_ = finish_queued;
+  broker_.interrupt_claims(settings_.worker_id);
+  if (loops_ > 0) {
+    loops_done_.expires_at(deadline);
+    co_await loops_done_.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  if (loops_ == 0) co_return;
+
+  log::warn("worker.grace_expired", {{"in_flight", running_.size()}});
+  finish_queued_ = false;
+  for (auto& [id, run] : running_) stop_run(*run, StopReason::shutdown);
+  // Stopped runs end at their next await; wait for the loops to report back.
+  loops_done_.expires_at(SteadyTime::max());
+  while (loops_ > 0) co_await loops_done_.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+}  // namespace coqueue::worker

@@ -1,0 +1,76 @@
+#pragma once
+// Runs jobs: `concurrency` claim loops, each claiming a job from the broker, running its
+// handler with the job's timeout, and reporting the outcome (complete, fail or cancelled).
+// A cancel request for a running job stops its handler through asio cancellation and the
+// JobContext's stop token.
+
+#include <chrono>
+#include <memory>
+#include <stop_token>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "core/queue/broker.hpp"
+#include "core/support/awaitable.hpp"
+#include "worker/cpu_pool.hpp"
+#include "worker/registry.hpp"
+
+namespace coqueue::worker {
+
+struct ProcessorSettings {
+  std::string worker_id;
+  std::vector<std::string> queues{"default"};
+  std::size_t concurrency = 4;
+  // How long one claim blocks before the loop looks around; bounds how late a stop is seen.
+  std::chrono::milliseconds claim_wait{1000};
+};
+
+class Processor {
+ public:
+  Processor(executor ex, Broker& broker, const Registry& registry, CpuPool& cpu,
+            ProcessorSettings settings);
+  ~Processor();
+  Processor(const Processor&) = delete;
+  Processor& operator=(const Processor&) = delete;
+
+  void start();
+
+  // Stops claiming and waits for the runs in flight until `deadline`; runs still going then are
+  // stopped (they fail with "interrupted by shutdown"). With `finish_queued`, the loops first
+  // claim and run every job that is already due (the embedded mode, where the queue dies with
+  // the process).
+  awaitable<void> shutdown(SteadyTime deadline, bool finish_queued);
+
+  std::size_t in_flight() const { return running_.size(); }
+  const std::string& worker_id() const { return settings_.worker_id; }
+
+ private:
+  enum class StopReason { none, cancelled, timeout, shutdown };
+  struct Run {
+    asio::cancellation_signal signal;
+    std::stop_source stop;
+    StopReason reason = StopReason::none;
+    bool done = false;
+  };
+
+  awaitable<void> claim_loop();
+  awaitable<void> run(Job job);
+  void stop_run(Run& run, StopReason reason);
+
+  executor ex_;
+  Broker& broker_;
+  const Registry& registry_;
+  CpuPool& cpu_;
+  ProcessorSettings settings_;
+  std::unordered_map<std::string, std::shared_ptr<Run>> running_;
+  std::size_t loops_ = 0;
+  bool stopping_ = false;
+  bool finish_queued_ = false;
+  asio::steady_timer loops_done_;
+};
+
+}  // namespace coqueue::worker
