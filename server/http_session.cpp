@@ -42,12 +42,15 @@ Method to_method(http::verb verb) {
 
 // The answer to a request that could not be read whole; nothing when the peer simply left or
 // was too slow, in which case the connection just closes.
-std::optional<Response> answer_for_read_error(const error_code& ec) {
+std::optional<Response> answer_for_read_error(const error_code& ec,
+                                              const HttpSettings& settings) {
   if (ec == http::error::header_limit) {
     return error_response(431, "headers_too_large", "the request headers are too large");
   }
   if (ec == http::error::body_limit) {
-    return error_response(413, "body_too_large", "the request body is over the limit");
+    return error_response(413, "body_too_large",
+                          "the request body is over the limit of " +
+                              std::to_string(settings.body_limit) + " bytes");
   }
   if (ec == beast::error::timeout || ec == http::error::end_of_stream ||
       ec == http::error::partial_message || ec == asio::error::eof ||
@@ -59,14 +62,19 @@ std::optional<Response> answer_for_read_error(const error_code& ec) {
 }
 
 awaitable<bool> write_response(beast::tcp_stream& stream, const Response& r, unsigned version,
-                               bool keep_alive, std::chrono::milliseconds timeout) {
+                               bool keep_alive, std::chrono::milliseconds timeout,
+                               bool head = false) {
   http::response<http::string_body> out{static_cast<http::status>(r.status), version};
   out.set(http::field::server, "coqueue");
   out.set(http::field::content_type, r.content_type);
   for (const auto& [name, value] : r.headers) out.set(name, value);
   out.keep_alive(keep_alive);
-  out.body() = r.body;
-  out.prepare_payload();
+  if (head) {
+    out.content_length(r.body.size());  // what a GET would send, without the body
+  } else {
+    out.body() = r.body;
+    out.prepare_payload();
+  }
   stream.expires_after(timeout);
   auto [ec, n] = co_await http::async_write(stream, out, tuple_awaitable);
   co_return !ec;
@@ -126,24 +134,16 @@ awaitable<void> run_http_session(asio::ip::tcp::socket socket, SessionContext& c
         co_await http::async_read_header(stream, buffer, parser, tuple_awaitable);
     tracked.set_idle(false);
     if (header_ec) {
-      if (auto answer = answer_for_read_error(header_ec)) {
+      if (auto answer = answer_for_read_error(header_ec, settings)) {
         co_await write_response(stream, *answer, 11, false, settings.write_timeout);
         co_await linger_close(stream, settings.linger_time);
       }
       break;
     }
 
+    // A declared Content-Length over the limit fails in async_read_header above (body_limit),
+    // so no byte of such a body is read before the 413.
     const unsigned version = parser.get().version();
-    if (parser.content_length() && *parser.content_length() > settings.body_limit) {
-      // Refuse before reading a byte of the body.
-      const Response too_large = error_response(
-          413, "body_too_large",
-          "the request body is over the limit of " + std::to_string(settings.body_limit) +
-              " bytes");
-      co_await write_response(stream, too_large, version, false, settings.write_timeout);
-      co_await linger_close(stream, settings.linger_time);
-      break;
-    }
     if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
       http::response<http::empty_body> go_on{http::status::continue_, version};
       stream.expires_after(settings.write_timeout);
@@ -154,7 +154,7 @@ awaitable<void> run_http_session(asio::ip::tcp::socket socket, SessionContext& c
       stream.expires_after(settings.body_timeout);
       auto [body_ec, body_bytes] = co_await http::async_read(stream, buffer, parser, tuple_awaitable);
       if (body_ec) {
-        if (auto answer = answer_for_read_error(body_ec)) {
+        if (auto answer = answer_for_read_error(body_ec, settings)) {
           co_await write_response(stream, *answer, version, false, settings.write_timeout);
           co_await linger_close(stream, settings.linger_time);
         }
@@ -164,9 +164,11 @@ awaitable<void> run_http_session(asio::ip::tcp::socket socket, SessionContext& c
 
     stream.expires_never();  // a long-poll may hold the request for up to its wait
     const bool keep_alive = parser.get().keep_alive();
+    const bool head = parser.get().method() == http::verb::head;
     Response response = co_await ctx.api.handle(to_request(parser.get()));
     const bool keep_going = keep_alive && !ctx.stopping;
-    if (!co_await write_response(stream, response, version, keep_going, settings.write_timeout) ||
+    if (!co_await write_response(stream, response, version, keep_going, settings.write_timeout,
+                                 head) ||
         !keep_going) {
       break;
     }

@@ -58,10 +58,12 @@ std::variant<RouteMatch, RouteMiss> route(Method method, std::string_view path) 
   std::string job_id;
   const Path p = classify(path, job_id);
   if (p == Path::unknown) return RouteMiss{404, {}};
+  // HEAD is GET without the body (http_session drops it).
+  const Method wanted = method == Method::head ? Method::get : method;
   std::string allow;
   for (const Binding& b : bindings) {
     if (b.path != p) continue;
-    if (b.method == method) return RouteMatch{b.id, std::move(job_id)};
+    if (b.method == wanted) return RouteMatch{b.id, std::move(job_id)};
     if (!allow.empty()) allow += ", ";
     allow += method_name(b.method);
   }

@@ -90,7 +90,7 @@ JobSpecResult parse_job_spec(const boost::json::value& body, const JobSpecLimits
       if (k.empty() || k.size() > limits.max_idempotency_key_length) {
         return error(job_errc::invalid_value,
                      "idempotency_key must be 1-" +
-                         std::to_string(limits.max_idempotency_key_length) + " characters");
+                         std::to_string(limits.max_idempotency_key_length) + " bytes");
       }
       spec.idempotency_key = std::string(k);
     } else {

@@ -68,6 +68,7 @@ awaitable<boost::system::result<EnqueueResult, std::error_code>> MemoryBroker::e
 }
 
 awaitable<std::optional<Job>> MemoryBroker::get(std::string id) {
+  evict_expired();  // so a job past its result TTL is gone for readers too
   const auto it = jobs_.find(id);
   if (it == jobs_.end()) co_return std::nullopt;
   co_return it->second.job;

@@ -1,0 +1,213 @@
+// Every route and every error code, spoken over HTTP to a real coqueue-server process.
+
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/http_client.hpp"
+#include "tests/support/server_process.hpp"
+
+namespace coqueue::test {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+class HttpApiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server = new ServerProcess({"--workers", "4", "--retry-base", "20ms"});
+  }
+  static void TearDownTestSuite() {
+    delete server;
+    server = nullptr;
+  }
+
+  HttpClient client{server->port()};
+  static ServerProcess* server;
+};
+
+ServerProcess* HttpApiTest::server = nullptr;
+
+TEST_F(HttpApiTest, SubmitThenWaitForTheResult) {
+  const HttpReply submitted =
+      client.post_json("/jobs", R"({"type": "echo", "payload": {"hello": ["world", 1]}})");
+  ASSERT_EQ(submitted.status, 202u) << submitted.body;
+  EXPECT_EQ(submitted.headers.at("content-type"), "application/json");
+  EXPECT_EQ(submitted.headers.at("content-length"), std::to_string(submitted.body.size()));
+  const std::string id(submitted.json().at("id").as_string());
+  EXPECT_EQ(submitted.headers.at("location"), "/jobs/" + id);
+
+  const HttpReply done = client.get("/jobs/" + id + "?wait_ms=5000");
+  ASSERT_EQ(done.status, 200u);
+  const auto job = done.json();
+  EXPECT_EQ(job.at("status"), "completed");
+  EXPECT_EQ(job.at("result").at("hello").at(0), "world");
+  EXPECT_EQ(job.at("attempts"), 1);
+  EXPECT_EQ(job.at("queue"), "default");
+  EXPECT_FALSE(job.at("worker").is_null());
+  EXPECT_FALSE(job.at("finished_at").is_null());
+}
+
+TEST_F(HttpApiTest, WaitWakesWhenTheJobEndsNotAtItsTimeout) {
+  const std::string id = client.submit(R"({"type": "sleep", "payload": {"ms": 200}})");
+  const auto start = Clock::now();
+  const HttpReply done = client.get("/jobs/" + id + "?wait_ms=10000");
+  const auto took = Clock::now() - start;
+  EXPECT_EQ(done.json().at("status"), "completed");
+  EXPECT_GE(took, 190ms);
+  EXPECT_LT(took, 2s);  // far from the 10 s wait
+}
+
+TEST_F(HttpApiTest, WaitOnAJobThatDoesNotEndReturnsItAsItStands) {
+  const std::string id = client.submit(R"({"type": "echo", "delay_ms": 60000})");
+  const auto start = Clock::now();
+  const HttpReply r = client.get("/jobs/" + id + "?wait_ms=150");
+  EXPECT_GE(Clock::now() - start, 140ms);
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.json().at("status"), "scheduled");
+  EXPECT_FALSE(r.json().at("scheduled_for").is_null());
+  EXPECT_EQ(client.request("DELETE", "/jobs/" + id).status, 200u);
+}
+
+TEST_F(HttpApiTest, RetriesThenFails) {
+  const std::string retried = client.submit(R"({"type": "fail", "payload": {"times": 1}})");
+  const auto ok = client.get("/jobs/" + retried + "?wait_ms=10000").json();
+  EXPECT_EQ(ok.at("status"), "completed");
+  EXPECT_EQ(ok.at("attempts"), 2);
+  const std::string doomed = client.submit(R"({"type": "fail", "max_attempts": 2})");
+  const auto failed = client.get("/jobs/" + doomed + "?wait_ms=10000").json();
+  EXPECT_EQ(failed.at("status"), "failed");
+  EXPECT_EQ(failed.at("attempts"), 2);
+  EXPECT_EQ(failed.at("error"), "failing attempt 2 as asked");
+}
+
+TEST_F(HttpApiTest, TimeoutFailsTheRun) {
+  const std::string id = client.submit(
+      R"({"type": "sleep", "payload": {"ms": 10000}, "timeout_ms": 50, "max_attempts": 1})");
+  const auto job = client.get("/jobs/" + id + "?wait_ms=10000").json();
+  EXPECT_EQ(job.at("status"), "failed");
+  EXPECT_EQ(job.at("error"), "timeout");
+}
+
+TEST_F(HttpApiTest, CancelQueuedRunningAndFinishedJobs) {
+  const std::string scheduled = client.submit(R"({"type": "echo", "delay_ms": 60000})");
+  const HttpReply at_once = client.request("DELETE", "/jobs/" + scheduled);
+  EXPECT_EQ(at_once.status, 200u);
+  EXPECT_EQ(at_once.json().at("status"), "cancelled");
+
+  const std::string running = client.submit(R"({"type": "sleep", "payload": {"ms": 30000}})");
+  for (int i = 0; i < 500 && client.get("/jobs/" + running).json().at("status") != "processing";
+       ++i) {
+    std::this_thread::sleep_for(2ms);
+  }
+  const auto start = Clock::now();
+  const HttpReply asked = client.request("DELETE", "/jobs/" + running);
+  EXPECT_EQ(asked.status, 202u);
+  EXPECT_EQ(asked.json().at("cancel_requested"), true);
+  const auto ended = client.get("/jobs/" + running + "?wait_ms=5000").json();
+  EXPECT_EQ(ended.at("status"), "cancelled");
+  EXPECT_LT(Clock::now() - start, 2s);
+
+  const HttpReply too_late = client.request("DELETE", "/jobs/" + running);
+  EXPECT_EQ(too_late.status, 409u);
+  EXPECT_EQ(too_late.error_code(), "job_finished");
+}
+
+TEST_F(HttpApiTest, IdempotencyKey) {
+  const std::string body = R"({"type": "echo", "payload": 7, "idempotency_key": "order-17"})";
+  const HttpReply first = client.post_json("/jobs", body);
+  const HttpReply second = client.post_json("/jobs", body);
+  ASSERT_EQ(first.status, 202u);
+  ASSERT_EQ(second.status, 202u);
+  EXPECT_EQ(first.json().at("id"), second.json().at("id"));
+  EXPECT_EQ(first.json().at("created"), true);
+  EXPECT_EQ(second.json().at("created"), false);
+  const HttpReply conflict = client.post_json(
+      "/jobs", R"({"type": "echo", "payload": 8, "idempotency_key": "order-17"})");
+  EXPECT_EQ(conflict.status, 409u);
+  EXPECT_EQ(conflict.error_code(), "idempotency_conflict");
+}
+
+TEST_F(HttpApiTest, QueuesHealthAndReadiness) {
+  client.submit(R"({"type": "echo", "queue": "reports", "delay_ms": 60000})");
+  const auto queues = client.get("/queues").json();
+  EXPECT_GE(queues.at("queues").at("reports").at("scheduled").as_int64(), 1);
+  EXPECT_GE(queues.at("totals").at("completed").as_int64(), 0);
+  const HttpReply health = client.get("/healthz");
+  EXPECT_EQ(health.status, 200u);
+  EXPECT_EQ(health.json().at("status"), "ok");
+  const HttpReply ready = client.get("/readyz");
+  EXPECT_EQ(ready.status, 200u);
+  EXPECT_EQ(ready.json().at("backend"), "memory");
+}
+
+struct ErrorCase {
+  const char* method;
+  const char* target;
+  const char* body;
+  const char* content_type;
+  unsigned status;
+  const char* code;
+};
+
+TEST_F(HttpApiTest, EveryErrorIsAJsonBodyNamingTheProblem) {
+  const ErrorCase cases[] = {
+      {"POST", "/jobs", "{not json", "application/json", 400, "malformed_json"},
+      {"POST", "/jobs", "", "application/json", 400, "malformed_json"},
+      {"POST", "/jobs", "[1,2]", "application/json", 400, "not_an_object"},
+      {"POST", "/jobs", "{}", "application/json", 400, "missing_field"},
+      {"POST", "/jobs", R"({"type": 5})", "application/json", 400, "wrong_type"},
+      {"POST", "/jobs", R"({"type": "echo", "max_attempts": 0})", "application/json", 400,
+       "invalid_value"},
+      {"POST", "/jobs", R"({"type": "echo", "queue": "no/slash"})", "application/json", 400,
+       "invalid_queue"},
+      {"POST", "/jobs", R"({"type": "echo", "priority": 1})", "application/json", 400,
+       "unknown_field"},
+      {"POST", "/jobs", R"({"type": "transcode"})", "application/json", 422, "unknown_job_type"},
+      {"POST", "/jobs", R"({"type": "sleep", "payload": {"ms": -1}})", "application/json", 422,
+       "invalid_payload"},
+      {"POST", "/jobs", R"({"type": "echo"})", "text/plain", 415, "unsupported_media_type"},
+      {"GET", "/jobs", "", "", 405, "method_not_allowed"},
+      {"PUT", "/jobs/x", "", "", 405, "method_not_allowed"},
+      {"GET", "/nope", "", "", 404, "not_found"},
+      {"GET", "/jobs/not-a-job-id", "", "", 404, "job_not_found"},
+      {"GET", "/jobs/01a20402-5c32-7167-a3ee-39d8ffc0e858", "", "", 404, "job_not_found"},
+      {"DELETE", "/jobs/01a20402-5c32-7167-a3ee-39d8ffc0e858", "", "", 404, "job_not_found"},
+      {"GET", "/jobs/01a20402-5c32-7167-a3ee-39d8ffc0e858?wait_ms=soon", "", "", 400,
+       "invalid_query"},
+  };
+  for (const ErrorCase& c : cases) {
+    const HttpReply r = client.request(c.method, c.target, c.body, c.content_type);
+    EXPECT_EQ(r.status, c.status) << c.method << " " << c.target << " " << c.body << " -> "
+                                  << r.body;
+    EXPECT_EQ(r.error_code(), c.code) << r.body;
+    EXPECT_EQ(r.headers.at("content-type"), "application/json");
+    EXPECT_EQ(r.headers.at("content-length"), std::to_string(r.body.size()));
+    EXPECT_FALSE(r.json().at("error").at("message").as_string().empty());
+  }
+  EXPECT_EQ(client.request("GET", "/jobs").headers.at("allow"), "POST");
+}
+
+TEST_F(HttpApiTest, ManyClientsAtOnceEachGetTheirOwnResult) {
+  constexpr int clients = 8;
+  constexpr int jobs_each = 25;
+  std::vector<std::thread> threads;
+  std::atomic<int> good{0};
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      HttpClient mine(server->port());
+      for (int j = 0; j < jobs_each; ++j) {
+        const std::string tag = std::to_string(c) + "-" + std::to_string(j);
+        const std::string id = mine.submit(R"({"type": "echo", "payload": ")" + tag + "\"}");
+        const auto job = mine.get("/jobs/" + id + "?wait_ms=10000").json();
+        if (job.at("status") == "completed" && job.at("result") == tag.c_str()) ++good;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(good.load(), clients * jobs_each);
+}
+
+}  // namespace
+}  // namespace coqueue::test

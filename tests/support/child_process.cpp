@@ -1,0 +1,91 @@
+#include "tests/support/child_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace coqueue::test {
+
+ChildProcess::ChildProcess(std::string program, std::vector<std::string> args) {
+  char path_template[] = "/tmp/coqueue-test-XXXXXX";
+  const int fd = ::mkstemp(path_template);
+  if (fd < 0) throw std::runtime_error("mkstemp failed");
+  output_path_ = path_template;
+
+  std::vector<char*> argv;
+  argv.push_back(program.data());
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    ::dup2(fd, STDOUT_FILENO);
+    ::dup2(fd, STDERR_FILENO);
+    ::close(fd);
+    ::execv(program.c_str(), argv.data());
+    ::_exit(127);
+  }
+  ::close(fd);
+}
+
+ChildProcess::~ChildProcess() {
+  if (running()) {
+    ::kill(pid_, SIGKILL);
+    wait_exit(std::chrono::seconds(5));
+  }
+  if (std::getenv("COQUEUE_KEEP_TEST_LOGS") == nullptr) ::unlink(output_path_.c_str());
+}
+
+std::string ChildProcess::output() const {
+  std::ifstream in(output_path_);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::optional<std::string> ChildProcess::wait_for_line(const std::string& needle,
+                                                       std::chrono::milliseconds timeout) const {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  do {
+    std::istringstream lines(output());
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find(needle) != std::string::npos) return line;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  } while (std::chrono::steady_clock::now() < until);
+  return std::nullopt;
+}
+
+void ChildProcess::signal(int sig) const {
+  if (pid_ > 0) ::kill(pid_, sig);
+}
+
+std::optional<int> ChildProcess::wait_exit(std::chrono::milliseconds timeout) {
+  if (exit_status_) return exit_status_;
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    int status = 0;
+    const pid_t r = ::waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      return exit_status_;
+    }
+    if (r < 0 || std::chrono::steady_clock::now() >= until) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+bool ChildProcess::running() {
+  if (exit_status_ || pid_ <= 0) return false;
+  return !wait_exit(std::chrono::milliseconds(0)).has_value();
+}
+
+}  // namespace coqueue::test

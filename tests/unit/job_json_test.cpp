@@ -1,0 +1,71 @@
+#include <boost/json/serialize.hpp>
+#include <gtest/gtest.h>
+
+#include "core/job/job.hpp"
+#include "core/support/time.hpp"
+
+namespace coqueue {
+namespace {
+
+TEST(Rfc3339, UtcWithMilliseconds) {
+  EXPECT_EQ(format_rfc3339(SystemTime{std::chrono::milliseconds(0)}), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(format_rfc3339(SystemTime{std::chrono::milliseconds(1'795'392'937'123)}),
+            "2026-11-23T00:15:37.123Z");
+  EXPECT_EQ(format_rfc3339(SystemTime{std::chrono::milliseconds(951'782'400'000)}),
+            "2000-02-29T00:00:00.000Z");  // a leap day
+}
+
+TEST(JobJson, EveryFieldPresentNullWhenNotApplicable) {
+  Job job;
+  job.id = "01a20402-5c32-7167-a3ee-39d8ffc0e858";
+  job.queue = "default";
+  job.type = "echo";
+  job.payload = {{"a", 1}};
+  job.created_at = SystemTime{std::chrono::milliseconds(1000)};
+  const boost::json::object o = to_json(job);
+  for (const char* field : {"id", "queue", "type", "status", "payload", "attempts", "max_attempts",
+                            "timeout_ms", "idempotency_key", "created_at", "started_at",
+                            "finished_at", "scheduled_for", "result", "error", "worker",
+                            "cancel_requested"}) {
+    EXPECT_TRUE(o.contains(field)) << field;
+  }
+  EXPECT_EQ(o.at("status"), "queued");
+  EXPECT_EQ(o.at("created_at"), "1970-01-01T00:00:01.000Z");
+  EXPECT_TRUE(o.at("started_at").is_null());
+  EXPECT_TRUE(o.at("result").is_null());
+  EXPECT_TRUE(o.at("error").is_null());
+  EXPECT_EQ(o.at("max_attempts"), 3);
+}
+
+TEST(JobJson, FinishedJobCarriesResultAndTimes) {
+  Job job;
+  job.status = JobStatus::completed;
+  job.attempts = 2;
+  job.result = boost::json::value{{"ok", true}};
+  job.error = "failing attempt 1";
+  job.worker = "w-1";
+  job.started_at = SystemTime{std::chrono::milliseconds(2000)};
+  job.finished_at = SystemTime{std::chrono::milliseconds(2500)};
+  const boost::json::object o = to_json(job);
+  EXPECT_EQ(o.at("status"), "completed");
+  EXPECT_EQ(o.at("attempts"), 2);
+  EXPECT_EQ(boost::json::serialize(o.at("result")), R"({"ok":true})");
+  EXPECT_EQ(o.at("finished_at"), "1970-01-01T00:00:02.500Z");
+  EXPECT_EQ(o.at("worker"), "w-1");
+}
+
+TEST(JobStatus, NamesRoundTripAndTerminalSet) {
+  for (const JobStatus s : all_job_statuses) {
+    EXPECT_EQ(parse_job_status(to_string(s)), s);
+  }
+  EXPECT_FALSE(parse_job_status("done"));
+  EXPECT_FALSE(is_terminal(JobStatus::queued));
+  EXPECT_FALSE(is_terminal(JobStatus::scheduled));
+  EXPECT_FALSE(is_terminal(JobStatus::processing));
+  EXPECT_TRUE(is_terminal(JobStatus::completed));
+  EXPECT_TRUE(is_terminal(JobStatus::failed));
+  EXPECT_TRUE(is_terminal(JobStatus::cancelled));
+}
+
+}  // namespace
+}  // namespace coqueue

@@ -1,0 +1,52 @@
+#include "server/router.hpp"
+
+#include <gtest/gtest.h>
+
+namespace coqueue::server {
+namespace {
+
+RouteId matched(Method m, std::string_view path) {
+  auto r = route(m, path);
+  EXPECT_TRUE(std::holds_alternative<RouteMatch>(r)) << path;
+  return std::get<RouteMatch>(r).id;
+}
+
+RouteMiss missed(Method m, std::string_view path) {
+  auto r = route(m, path);
+  EXPECT_TRUE(std::holds_alternative<RouteMiss>(r)) << path;
+  return std::holds_alternative<RouteMiss>(r) ? std::get<RouteMiss>(r) : RouteMiss{0, {}};
+}
+
+TEST(Router, KnownRoutes) {
+  EXPECT_EQ(matched(Method::post, "/jobs"), RouteId::submit_job);
+  EXPECT_EQ(matched(Method::get, "/jobs/abc"), RouteId::get_job);
+  EXPECT_EQ(matched(Method::delete_, "/jobs/abc"), RouteId::cancel_job);
+  EXPECT_EQ(matched(Method::get, "/queues"), RouteId::list_queues);
+  EXPECT_EQ(matched(Method::get, "/healthz"), RouteId::healthz);
+  EXPECT_EQ(matched(Method::get, "/readyz"), RouteId::readyz);
+  EXPECT_EQ(std::get<RouteMatch>(route(Method::get, "/jobs/the-id")).job_id, "the-id");
+}
+
+TEST(Router, HeadIsGetWithoutTheBody) {
+  EXPECT_EQ(matched(Method::head, "/healthz"), RouteId::healthz);
+  EXPECT_EQ(matched(Method::head, "/jobs/abc"), RouteId::get_job);
+  EXPECT_EQ(missed(Method::head, "/jobs").status, 405u);
+}
+
+TEST(Router, WrongMethodIs405WithAllow) {
+  EXPECT_EQ(missed(Method::get, "/jobs").status, 405u);
+  EXPECT_EQ(missed(Method::get, "/jobs").allow, "POST");
+  EXPECT_EQ(missed(Method::put, "/jobs/abc").allow, "GET, DELETE");
+  EXPECT_EQ(missed(Method::post, "/healthz").allow, "GET");
+  EXPECT_EQ(missed(Method::other, "/queues").status, 405u);
+}
+
+TEST(Router, UnknownPathsAre404) {
+  for (const char* path : {"/", "/job", "/jobs/", "/jobs/a/b", "/jobs//", "/queues/x",
+                           "/healthz/", "/JOBS", "/jobs/../queues", ""}) {
+    EXPECT_EQ(missed(Method::get, path).status, 404u) << path;
+  }
+}
+
+}  // namespace
+}  // namespace coqueue::server
