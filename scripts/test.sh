@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Sets up the machine, builds with warnings as errors, and runs the whole test suite: unit tests
-# and end-to-end tests that start real coqueue-server (and redis-server) processes.
+# Sets up the machine, then builds and runs the whole test suite twice: a release build with
+# warnings as errors, and an ASan+UBSan build. The suite has unit tests and end-to-end tests
+# that start real coqueue-server and redis-server processes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-start=$(date +%s)
-scripts/build.sh ci
-echo "test: build took $(( $(date +%s) - start )) s"
-start=$(date +%s)
-ctest --preset ci -j "$(nproc)" --timeout 300
-echo "test: tests took $(( $(date +%s) - start )) s"
+for preset in ci asan; do
+  start=$(date +%s)
+  scripts/build.sh "$preset"
+  echo "test: $preset build took $(( $(date +%s) - start )) s"
+  start=$(date +%s)
+  ctest --preset "$preset" -j "$(nproc)" --timeout 300
+  echo "test: $preset tests took $(( $(date +%s) - start )) s"
+done
