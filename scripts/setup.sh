@@ -7,7 +7,7 @@ packages=(
   g++ cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
-  redis-server curl jq procps
+  redis-server curl jq procps clang libclang-rt-14-dev
 )
 
 missing=()

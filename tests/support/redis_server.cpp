@@ -34,29 +34,47 @@ std::string find_redis_server() {
 
 }  // namespace
 
-RedisServer::RedisServer() {
+RedisServer::RedisServer(std::vector<std::string> extra_args)
+    : extra_args_(std::move(extra_args)) {
   char dir_template[] = "/tmp/coqueue-redis-XXXXXX";
   if (::mkdtemp(dir_template) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = dir_template;
-  const std::string binary = find_redis_server();
   // A port picked free can be taken by someone else before redis binds it: try a few.
   for (int attempt = 0; attempt < 5; ++attempt) {
     port_ = free_port();
-    process_ = std::make_unique<ChildProcess>(
-        binary, std::vector<std::string>{"--port", std::to_string(port_), "--bind", "127.0.0.1",
-                                         "--dir", dir_, "--save", "", "--appendonly", "no",
-                                         "--daemonize", "no", "--loglevel", "warning"});
-    const auto until = std::chrono::steady_clock::now() + 10s;
-    while (std::chrono::steady_clock::now() < until && process_->running()) {
-      try {
-        if (command("PING").rfind("+PONG", 0) == 0) return;
-      } catch (const std::exception&) {
-      }
-      std::this_thread::sleep_for(10ms);
-    }
-    stop();
+    if (launch()) return;
   }
   throw std::runtime_error("redis-server did not start:\n" + process_->output());
+}
+
+bool RedisServer::launch() {
+  std::vector<std::string> args{"--port", std::to_string(port_), "--bind", "127.0.0.1",
+                                "--dir", dir_, "--save", "", "--appendonly", "no",
+                                "--daemonize", "no", "--loglevel", "warning",
+                                "--unixsocket", unix_socket(), "--enable-debug-command", "yes"};
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  process_ = std::make_unique<ChildProcess>(find_redis_server(), std::move(args));
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < until && process_->running()) {
+    try {
+      const std::string pong = command("PING");
+      // With --requirepass, PING answers NOAUTH: the server is up all the same.
+      if (pong.rfind("+PONG", 0) == 0 || pong.rfind("-NOAUTH", 0) == 0) return true;
+    } catch (const std::exception&) {
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  stop();
+  return false;
+}
+
+void RedisServer::restart() {
+  stop();
+  for (int attempt = 0; attempt < 50; ++attempt) {  // the port may linger a moment
+    if (launch()) return;
+    std::this_thread::sleep_for(100ms);
+  }
+  throw std::runtime_error("redis-server did not restart on port " + std::to_string(port_));
 }
 
 RedisServer::~RedisServer() {

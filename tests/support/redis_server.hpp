@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tests/support/child_process.hpp"
 
@@ -11,7 +12,8 @@ namespace coqueue::test {
 
 class RedisServer {
  public:
-  RedisServer();
+  // `extra_args` are passed to redis-server as they are (e.g. {"--requirepass", "secret"}).
+  explicit RedisServer(std::vector<std::string> extra_args = {});
   ~RedisServer();
 
   unsigned short port() const { return port_; }
@@ -23,8 +25,16 @@ class RedisServer {
 
   // Stops it by PID (SIGTERM, then SIGKILL); idempotent.
   void stop();
+  // Starts it again on the same port (after stop(), or a crash).
+  void restart();
+
+  // The unix socket it also listens on.
+  std::string unix_socket() const { return dir_ + "/redis.sock"; }
 
  private:
+  bool launch();  // false when it did not come up on port_
+
+  std::vector<std::string> extra_args_;
   unsigned short port_ = 0;
   std::string dir_;
   std::unique_ptr<ChildProcess> process_;

@@ -1,0 +1,80 @@
+#pragma once
+// One multiplexed connection to Redis that any number of coroutines share.
+//
+// exec() queues a request; a writer sends every queued request in one write (automatic
+// pipelining), and a reader hands each reply to the request at the head of the in-flight FIFO.
+// The connection keeps itself up: it connects, says HELLO 3 (with AUTH and SETNAME), SELECTs the
+// database, and after a drop reconnects with backoff and jitter.
+//
+// Failures are never retried behind the caller's back: a request already written when the link
+// drops fails with connection_lost, because sending it again could run a non-idempotent command
+// twice. A request not yet written waits for the next link, within its timeout. A request that
+// times out after it was written is abandoned, not cancelled: its replies are read and dropped
+// when they come, so the stream stays in step. Blocking commands (BLMOVE, BLPOP, SUBSCRIBE) do
+// not belong here; they would stall every other caller.
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <system_error>
+#include <vector>
+
+#include <boost/system/result.hpp>
+
+#include "core/redis/config.hpp"
+#include "core/redis/request.hpp"
+#include "core/redis/resp_value.hpp"
+#include "core/support/awaitable.hpp"
+
+namespace coqueue::redis {
+
+using Replies = std::vector<RespValue>;  // one per command of the request, in order
+using ExecResult = boost::system::result<Replies, std::error_code>;
+
+struct Metrics {
+  std::uint64_t requests = 0;       // exec() calls written
+  std::uint64_t commands = 0;       // commands written
+  std::uint64_t writes = 0;         // socket writes (requests / writes = pipelining factor)
+  std::uint64_t replies = 0;        // replies read
+  std::uint64_t error_replies = 0;  // of which Redis errors (-ERR ...)
+  std::uint64_t pushes = 0;         // out-of-band RESP3 pushes
+  std::uint64_t timeouts = 0;       // requests that gave up waiting
+  std::uint64_t connects = 0;       // successful (re)connections
+  std::uint64_t disconnects = 0;    // links lost
+  // Round trips of completed requests, from write to last reply: bucket i counts those under
+  // 2^i microseconds (the last bucket takes the rest).
+  std::array<std::uint64_t, 24> round_trip_us_log2{};
+};
+
+class Connection {
+ public:
+  Connection(executor ex, Config config);
+  ~Connection();  // close()s
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Starts connecting in the background; requests may be queued at once.
+  void start();
+  // Fails every pending request with `closed` and stops reconnecting.
+  void close();
+
+  awaitable<ExecResult> exec(Request request);  // with config.request_timeout
+  awaitable<ExecResult> exec(Request request, std::chrono::milliseconds timeout);
+
+  bool connected() const;
+  const Metrics& metrics() const;
+  const Config& config() const;
+
+  // RESP3 pushes (pub/sub messages, invalidations) go here instead of to a request.
+  void on_push(std::function<void(RespValue&&)> handler);
+  // Called after each successful (re)connection, e.g. to resubscribe.
+  void on_connect(std::function<void()> handler);
+
+ private:
+  class Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace coqueue::redis
