@@ -52,6 +52,7 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
     std::error_code error;
     asio::steady_timer timer;
     Clock::time_point written_at{};
+    bool expects_replies = true;  // false: done once written (SUBSCRIBE and friends in RESP3)
     bool written = false;
     bool done = false;
   };
@@ -72,6 +73,8 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
   void close() {
     if (closed_) return;
     closed_ = true;
+    push_handler_ = nullptr;  // their owners may be going away with this close
+    connect_handler_ = nullptr;
     boost::system::error_code ignored;
     socket_.close(ignored);
     reconnect_timer_.cancel();
@@ -82,11 +85,12 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
   }
 
   awaitable<ExecResult> exec(std::shared_ptr<Impl> self, Request request,
-                             std::chrono::milliseconds timeout) {
+                             std::chrono::milliseconds timeout, bool expects_replies = true) {
     if (closed_) co_return make_error_code(redis_errc::closed);
     if (request.commands() == 0) co_return Replies{};
     auto pending = std::make_shared<Pending>(ex_, std::move(request));
-    pending->replies.reserve(pending->request.commands());
+    pending->expects_replies = expects_replies;
+    if (expects_replies) pending->replies.reserve(pending->request.commands());
     queue_.push_back(pending);
     writer_wake_.cancel();
 
@@ -328,6 +332,7 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
 
   awaitable<void> write_loop(std::shared_ptr<Impl>) {
     std::vector<asio::const_buffer> buffers;
+    std::vector<std::shared_ptr<Pending>> unanswered;  // done once written
     for (;;) {
       while (queue_.empty()) {
         writer_wake_.expires_at(Clock::time_point::max());
@@ -346,10 +351,17 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
         buffers.push_back(asio::buffer(p->request.payload()));
         ++metrics_.requests;
         metrics_.commands += p->request.commands();
-        in_flight_.push_back(std::move(p));  // before the write: replies may beat its completion
+        if (p->expects_replies) {
+          in_flight_.push_back(std::move(p));  // before the write: replies may beat its completion
+        } else {
+          unanswered.push_back(std::move(p));
+        }
       }
       ++metrics_.writes;
       auto [ec, n] = co_await asio::async_write(socket_, buffers, tuple_awaitable);
+      for (auto& p : unanswered) complete(*p, ec ? make_error_code(redis_errc::connection_lost)
+                                                 : std::error_code{});
+      unanswered.clear();
       if (ec) co_return;
     }
   }
@@ -366,6 +378,9 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
       tick.expires_after(interval);
       co_await tick.async_wait(asio::use_awaitable);
       if (Clock::now() - last_read_ < interval) continue;  // traffic shows the link is alive
+      // A request in flight (a blocking BLMOVE, a slow script) is not a dead link; its own
+      // deadline covers it, and a PING would only queue behind it.
+      if (!in_flight_.empty()) continue;
       Request ping;
       ping.push("PING");
       const ExecResult r = co_await exec(self, std::move(ping), interval);
@@ -419,6 +434,10 @@ awaitable<ExecResult> Connection::exec(Request request) {
 
 awaitable<ExecResult> Connection::exec(Request request, std::chrono::milliseconds timeout) {
   return impl_->exec(impl_, std::move(request), timeout);
+}
+
+awaitable<ExecResult> Connection::send(Request request, std::chrono::milliseconds timeout) {
+  return impl_->exec(impl_, std::move(request), timeout, /*expects_replies=*/false);
 }
 
 bool Connection::connected() const { return impl_->connected(); }

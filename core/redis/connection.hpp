@@ -62,6 +62,9 @@ class Connection {
 
   awaitable<ExecResult> exec(Request request);  // with config.request_timeout
   awaitable<ExecResult> exec(Request request, std::chrono::milliseconds timeout);
+  // Writes commands whose answers come as RESP3 pushes, not replies (SUBSCRIBE, PSUBSCRIBE,
+  // UNSUBSCRIBE…): done once written, with no replies.
+  awaitable<ExecResult> send(Request request, std::chrono::milliseconds timeout);
 
   bool connected() const;
   const Metrics& metrics() const;

@@ -1,0 +1,60 @@
+#include "core/redis/script.hpp"
+
+#include "core/redis/redis_errc.hpp"
+#include "core/support/log.hpp"
+
+namespace coqueue::redis {
+namespace {
+
+Request evalsha(const std::string& sha, const std::vector<std::string>& keys,
+                const std::vector<std::string>& args) {
+  std::vector<std::string_view> words;
+  words.reserve(2 + keys.size() + args.size());
+  words.emplace_back(sha);
+  const std::string count = std::to_string(keys.size());
+  words.emplace_back(count);
+  for (const auto& k : keys) words.emplace_back(k);
+  for (const auto& a : args) words.emplace_back(a);
+  Request r;
+  r.push_range("EVALSHA", words);
+  return r;
+}
+
+}  // namespace
+
+Script::Script(std::string name, std::string source)
+    : name_(std::move(name)), source_(std::move(source)) {}
+
+bool Script::is_noscript(const RespValue& reply) {
+  return reply.is_error() && reply.text.starts_with("NOSCRIPT");
+}
+
+awaitable<std::error_code> Script::load(Connection& conn, std::chrono::milliseconds timeout) {
+  Request r;
+  r.push("SCRIPT", "LOAD", source_);
+  const ExecResult result = co_await conn.exec(std::move(r), timeout);
+  if (!result) co_return result.error();
+  const RespValue& reply = result->front();
+  if (reply.is_error() || !reply.is_string()) {
+    log::error("redis.script_load_failed", {{"script", name_}, {"reply", reply.text}});
+    co_return make_error_code(redis_errc::protocol_error);
+  }
+  sha_ = reply.text;
+  co_return std::error_code{};
+}
+
+awaitable<ExecResult> Script::run(Connection& conn, std::vector<std::string> keys,
+                                  std::vector<std::string> args,
+                                  std::chrono::milliseconds timeout) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!sha_) {
+      if (const std::error_code ec = co_await load(conn, timeout)) co_return ec;
+    }
+    ExecResult result = co_await conn.exec(evalsha(*sha_, keys, args), timeout);
+    if (!result || !is_noscript(result->front())) co_return result;
+    sha_.reset();  // Redis forgot it: load again and call once more
+  }
+  co_return make_error_code(redis_errc::protocol_error);
+}
+
+}  // namespace coqueue::redis
