@@ -102,14 +102,7 @@ int main(int argc, char** argv) {
   cli.add("clients", "10", "concurrent clients");
   cli.add("duration", "5s", "how long to drive");
   cli.add("job", "echo", "job to submit: echo, sleep:<ms> or cpu:<ms>");
-  if (auto error = cli.parse(argc, argv)) {
-    std::fprintf(stderr, "coqueue-loadtest: %s\n", error->c_str());
-    return 2;
-  }
-  if (cli.help_requested()) {
-    std::cout << cli.help_text();
-    return 0;
-  }
+  if (auto exit_code = cli.parse_for_main(argc, argv)) return *exit_code;
 
   Plan plan;
   std::string target = cli.get("target");

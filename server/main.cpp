@@ -20,14 +20,7 @@ int main(int argc, char** argv) {
                   "cancel them, and see the queues. With --backend memory (the default) jobs\n"
                   "live in this process and --workers in-process workers run them.");
   server::declare_server_options(cli);
-  if (auto error = cli.parse(argc, argv)) {
-    std::fprintf(stderr, "coqueue-server: %s\n", error->c_str());
-    return 2;
-  }
-  if (cli.help_requested()) {
-    std::cout << cli.help_text();
-    return 0;
-  }
+  if (auto exit_code = cli.parse_for_main(argc, argv)) return *exit_code;
   auto read = server::read_server_config(cli);
   if (auto* error = std::get_if<std::string>(&read)) {
     std::fprintf(stderr, "coqueue-server: %s\n", error->c_str());

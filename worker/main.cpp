@@ -22,14 +22,7 @@ int main(int argc, char** argv) {
   cli.add("log-level", "info", "error, warn, info or debug");
   cli.add_switch("list-types", "print the job types this worker can run and exit");
 
-  if (auto error = cli.parse(argc, argv)) {
-    std::fprintf(stderr, "coqueue-worker: %s\n", error->c_str());
-    return 2;
-  }
-  if (cli.help_requested()) {
-    std::cout << cli.help_text();
-    return 0;
-  }
+  if (auto exit_code = cli.parse_for_main(argc, argv)) return *exit_code;
 
   worker::Registry registry;
   worker::builtin::register_all(registry);

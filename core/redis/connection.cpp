@@ -14,6 +14,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "core/redis/read_buffer.hpp"
 #include "core/redis/redis_errc.hpp"
 #include "core/redis/reply_builder.hpp"
 #include "core/redis/resp_parser.hpp"
@@ -174,7 +175,6 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
     parser_.reset();
     builder_ = ReplyBuilder{};
     read_buffer_.clear();
-    read_pos_ = 0;
 
     // One timer bounds connect and handshake: when it fires it closes the socket, which ends
     // whatever operation is pending.
@@ -255,7 +255,7 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
       const auto status = parser_.next(unread(), node, used);
       if (status == RespParser::Status::error) co_return parser_.error();
       if (status == RespParser::Status::node) {
-        read_pos_ += used;
+        read_buffer_.consume(used);
         if (builder_.add(node)) {
           out = builder_.take();
           co_return std::error_code{};
@@ -266,21 +266,13 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
     }
   }
 
-  std::string_view unread() const {
-    return std::string_view(read_buffer_).substr(read_pos_);
-  }
+  std::string_view unread() const { return read_buffer_.data(); }
 
   awaitable<std::error_code> read_more() {
-    if (read_pos_ > 0) {  // drop what was parsed, once per read rather than once per node
-      read_buffer_.erase(0, read_pos_);
-      read_pos_ = 0;
-    }
-    const std::size_t old = read_buffer_.size();
-    const std::size_t space = std::max<std::size_t>(64 * 1024, old);  // grows with big replies
-    read_buffer_.resize(old + space);
-    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(read_buffer_.data() + old, space),
+    char* space = read_buffer_.prepare(64 * 1024);
+    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(space, read_buffer_.space()),
                                                     tuple_awaitable);
-    read_buffer_.resize(old + n);
+    read_buffer_.commit(n);
     if (ec) co_return ec;
     last_read_ = Clock::now();
     co_return std::error_code{};
@@ -299,7 +291,7 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
         if (co_await read_more()) co_return;
         continue;
       }
-      read_pos_ += used;
+      read_buffer_.consume(used);
       if (builder_.add(node) && !dispatch(builder_.take())) co_return;
     }
   }
@@ -411,8 +403,7 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
   std::deque<std::shared_ptr<Pending>> in_flight_;  // written, replies due in this order
   RespParser parser_;
   ReplyBuilder builder_;
-  std::string read_buffer_;
-  std::size_t read_pos_ = 0;
+  ReadBuffer read_buffer_;
   Clock::time_point last_read_{};
   std::mt19937 rng_;
   bool started_ = false;

@@ -147,13 +147,13 @@ RespParser::Status RespParser::next(std::string_view input, RespNode& out,
       return fail(redis_errc::protocol_error);
   }
 
-  used = header;
   if (aggregate && children > 0) {
-    if (depth_ == max_depth) return fail(redis_errc::depth_limit);
+    if (depth_ == max_depth) return fail(redis_errc::depth_limit);  // takes nothing
     remaining_[++depth_] = children;
   } else {
     element_done();
   }
+  used = header;
   return Status::node;
 }
 

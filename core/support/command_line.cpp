@@ -1,5 +1,6 @@
 #include "core/support/command_line.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -32,6 +33,18 @@ std::optional<std::string> CommandLine::parse(int argc, const char* const* argv)
     if (const char* v = std::getenv(name.c_str()); v != nullptr) return std::string(v);
     return std::nullopt;
   });
+}
+
+std::optional<int> CommandLine::parse_for_main(int argc, const char* const* argv) {
+  if (auto error = parse(argc, argv)) {
+    std::fprintf(stderr, "%s: %s\n", program_.c_str(), error->c_str());
+    return 2;
+  }
+  if (help_) {
+    std::fputs(help_text().c_str(), stdout);
+    return 0;
+  }
+  return std::nullopt;
 }
 
 std::optional<std::string> CommandLine::parse(const std::vector<std::string>& args,

@@ -27,6 +27,11 @@ class CommandLine {
   std::optional<std::string> parse(int argc, const char* const* argv);
   std::optional<std::string> parse(const std::vector<std::string>& args, const EnvLookup& env);
 
+  // What every main() does first: parse argv and the environment; on a bad argument print the
+  // reason to stderr (exit code 2), on --help print the help to stdout (exit code 0). Nothing
+  // when the program should go on.
+  std::optional<int> parse_for_main(int argc, const char* const* argv);
+
   bool help_requested() const { return help_; }
   std::string help_text() const;
 

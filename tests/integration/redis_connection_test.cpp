@@ -19,16 +19,9 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-Config config_for(const test::RedisServer& redis) {
-  Config c = std::get<Config>(parse_url(redis.url()));
-  c.reconnect_min = 10ms;
-  c.reconnect_max = 100ms;
-  return c;
-}
-
 class RedisConnectionTest : public ::testing::Test {
  protected:
-  RedisConnectionTest() : conn(io.get_executor(), config_for(redis)) { conn.start(); }
+  RedisConnectionTest() : conn(io.get_executor(), redis.client_config()) { conn.start(); }
 
   template <class... Args>
   RespValue call(Args&&... args) {
@@ -235,7 +228,7 @@ awaitable<void> keep_incrementing(Connection& conn, int& ok, int& failed, bool& 
 TEST(RedisConnection, RestartMidLoadFailsInFlightCleanlyThenReconnects) {
   test::RedisServer redis;
   asio::io_context io;
-  Connection conn(io.get_executor(), config_for(redis));
+  Connection conn(io.get_executor(), redis.client_config());
   conn.start();
   int ok = 0, failed = 0, finished = 0;
   bool stop = false;

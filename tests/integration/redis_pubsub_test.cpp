@@ -17,17 +17,10 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-Config config_for(const test::RedisServer& redis) {
-  Config c = std::get<Config>(parse_url(redis.url()));
-  c.reconnect_min = 10ms;
-  c.reconnect_max = 100ms;
-  return c;
-}
-
 class RedisPubSubTest : public ::testing::Test {
  protected:
   RedisPubSubTest()
-      : conn(io.get_executor(), config_for(redis)), sub(io.get_executor(), config_for(redis)) {
+      : conn(io.get_executor(), redis.client_config()), sub(io.get_executor(), redis.client_config()) {
     conn.start();
     sub.start();
   }
@@ -120,7 +113,7 @@ TEST_F(RedisPubSubTest, AfterARestartItResubscribesAndReportsAGap) {
 }
 
 TEST_F(RedisPubSubTest, BlockingCommandsDoNotStallTheSharedConnection) {
-  BlockingPool pool(io.get_executor(), config_for(redis), 2);
+  BlockingPool pool(io.get_executor(), redis.client_config(), 2);
   pool.start();
   std::optional<ExecResult> popped;
   Request blmove;
@@ -145,7 +138,7 @@ TEST_F(RedisPubSubTest, BlockingCommandsDoNotStallTheSharedConnection) {
 }
 
 TEST_F(RedisPubSubTest, ABlockingCommandThatTimesOutServerSideReturnsNil) {
-  BlockingPool pool(io.get_executor(), config_for(redis), 1);
+  BlockingPool pool(io.get_executor(), redis.client_config(), 1);
   pool.start();
   Request r;
   r.push("BLMOVE", "empty", "processing", "LEFT", "RIGHT", "0.1");
@@ -155,7 +148,7 @@ TEST_F(RedisPubSubTest, ABlockingCommandThatTimesOutServerSideReturnsNil) {
 }
 
 TEST_F(RedisPubSubTest, CallersWaitForAFreeBlockingConnection) {
-  BlockingPool pool(io.get_executor(), config_for(redis), 1);
+  BlockingPool pool(io.get_executor(), redis.client_config(), 1);
   pool.start();
   int done = 0;
   for (int i = 0; i < 3; ++i) {

@@ -68,6 +68,13 @@ bool RedisServer::launch() {
   return false;
 }
 
+redis::Config RedisServer::client_config() const {
+  redis::Config c = std::get<redis::Config>(redis::parse_url(url()));
+  c.reconnect_min = 10ms;
+  c.reconnect_max = 100ms;
+  return c;
+}
+
 void RedisServer::restart() {
   stop();
   for (int attempt = 0; attempt < 50; ++attempt) {  // the port may linger a moment

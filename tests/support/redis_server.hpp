@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/redis/config.hpp"
 #include "tests/support/child_process.hpp"
 
 namespace coqueue::test {
@@ -19,6 +20,9 @@ class RedisServer {
   unsigned short port() const { return port_; }
   std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_); }
   ChildProcess& process() { return *process_; }
+
+  // Client settings for this server, reconnecting fast (10-100 ms) so tests of faults are quick.
+  redis::Config client_config() const;
 
   // Sends one inline command and returns the raw reply (for checks without a client).
   std::string command(const std::string& inline_command) const;

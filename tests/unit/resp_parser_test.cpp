@@ -5,44 +5,15 @@
 #include "core/redis/redis_errc.hpp"
 #include "core/redis/reply_builder.hpp"
 #include "core/redis/request.hpp"
+#include "tests/support/resp_feed.hpp"
 
 namespace coqueue::redis {
 namespace {
 
-// Parses every whole reply in `bytes`; feeds the input `step` bytes at a time, like a socket.
-struct Parsed {
-  std::vector<RespValue> replies;
-  std::error_code error;
-  std::size_t left = 0;  // bytes not used
-};
+using Parsed = test::RespFeed;
 
 Parsed parse_all(std::string_view bytes, std::size_t step = SIZE_MAX) {
-  Parsed out;
-  RespParser parser;
-  ReplyBuilder builder;
-  std::string buffer;
-  std::size_t fed = 0;
-  for (;;) {
-    RespNode node;
-    std::size_t used = 0;
-    const auto status = parser.next(buffer, node, used);
-    if (status == RespParser::Status::error) {
-      out.error = parser.error();
-      return out;
-    }
-    if (status == RespParser::Status::need_more) {
-      if (fed == bytes.size()) break;
-      const std::size_t n = std::min(step, bytes.size() - fed);
-      buffer.append(bytes.substr(fed, n));
-      fed += n;
-      continue;
-    }
-    const bool done = builder.add(node);
-    buffer.erase(0, used);
-    if (done) out.replies.push_back(builder.take());
-  }
-  out.left = buffer.size();
-  return out;
+  return test::feed_resp(bytes, step);
 }
 
 RespValue one(std::string_view bytes) {
@@ -150,7 +121,9 @@ TEST(RespParser, LimitsHold) {
   std::string deep;
   for (int i = 0; i < 17; ++i) deep += "*1\r\n";
   deep += ":1\r\n";
-  EXPECT_EQ(parse_all(deep).error, redis_errc::depth_limit);
+  const Parsed too_deep = parse_all(deep);
+  EXPECT_EQ(too_deep.error, redis_errc::depth_limit);
+  EXPECT_FALSE(too_deep.claimed_too_much) << "an error takes no bytes";
   std::string ok_depth;
   for (int i = 0; i < 16; ++i) ok_depth += "*1\r\n";
   ok_depth += ":1\r\n";
