@@ -167,9 +167,10 @@ awaitable<void> run_http_session(asio::ip::tcp::socket socket, SessionContext& c
     const bool head = parser.get().method() == http::verb::head;
     Response response = co_await ctx.api.handle(to_request(parser.get()));
     const bool keep_going = keep_alive && !ctx.stopping;
-    if (!co_await write_response(stream, response, version, keep_going, settings.write_timeout,
-                                 head) ||
-        !keep_going) {
+    // Named, not `!co_await …` in the condition: GCC 12 miscompiles that form.
+    const bool sent =
+        co_await write_response(stream, response, version, keep_going, settings.write_timeout, head);
+    if (!sent || !keep_going) {
       break;
     }
   }

@@ -5,6 +5,8 @@
 #include <random>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/generic/stream_protocol.hpp>
@@ -89,27 +91,37 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
                              std::chrono::milliseconds timeout, bool expects_replies = true) {
     if (closed_) co_return make_error_code(redis_errc::closed);
     if (request.commands() == 0) co_return Replies{};
+    // A cancelled caller gets `cancelled` as a value, not an exception.
+    co_await asio::this_coro::throw_if_cancelled(false);
     auto pending = std::make_shared<Pending>(ex_, std::move(request));
     pending->expects_replies = expects_replies;
     if (expects_replies) pending->replies.reserve(pending->request.commands());
+    const auto deadline = Clock::now() + timeout;  // counts the write-through too
     queue_.push_back(pending);
-    writer_wake_.cancel();
+    if (link_up_ && !writing_) {
+      co_await flush();  // write-through: no hop through the write loop
+    } else {
+      writer_wake_.cancel();
+    }
 
-    pending->timer.expires_after(timeout);
-    auto [ec] = co_await pending->timer.async_wait(tuple_awaitable);
+    // The replies may have come during the write-through, so look before sleeping.
     if (!pending->done) {
-      // The deadline passed, or the caller cancelled: complete() did not wake us.
-      pending->done = true;
-      ++metrics_.timeouts;
-      if (ec == asio::error::operation_aborted) {
-        pending->error = redis_errc::cancelled;
-      } else {
-        pending->error = pending->written ? redis_errc::timeout : redis_errc::not_connected;
+      pending->timer.expires_at(deadline);
+      auto [ec] = co_await pending->timer.async_wait(tuple_awaitable);
+      if (!pending->done) {
+        // The deadline passed, or the caller cancelled: complete() did not wake us.
+        pending->done = true;
+        ++metrics_.timeouts;
+        if (ec == asio::error::operation_aborted) {
+          pending->error = redis_errc::cancelled;
+        } else {
+          pending->error = pending->written ? redis_errc::timeout : redis_errc::not_connected;
+        }
+        if (!pending->written) {
+          queue_.erase(std::remove(queue_.begin(), queue_.end(), pending), queue_.end());
+        }
+        // Written: it stays in the in-flight FIFO and its replies are dropped when they come.
       }
-      if (!pending->written) {
-        queue_.erase(std::remove(queue_.begin(), queue_.end(), pending), queue_.end());
-      }
-      // Written: it stays in the in-flight FIFO and its replies are dropped when they come.
     }
     (void)self;
     if (pending->error) co_return pending->error;
@@ -262,7 +274,8 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
         }
         continue;
       }
-      if (const auto ec = co_await read_more()) co_return ec;
+      const std::error_code ec = co_await read_more();
+      if (ec) co_return ec;
     }
   }
 
@@ -278,7 +291,13 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
     co_return std::error_code{};
   }
 
-  awaitable<void> read_loop(std::shared_ptr<Impl>) {
+  awaitable<void> read_loop(std::shared_ptr<Impl> self) {
+    co_await read_replies(std::move(self));
+    boost::system::error_code ignored;
+    socket_.close(ignored);  // so a write still pending fails now instead of holding the link
+  }
+
+  awaitable<void> read_replies(std::shared_ptr<Impl>) {
     for (;;) {
       RespNode node;
       std::size_t used = 0;
@@ -288,7 +307,8 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
         co_return;
       }
       if (status == RespParser::Status::need_more) {
-        if (co_await read_more()) co_return;
+        const std::error_code ec = co_await read_more();
+        if (ec) co_return;
         continue;
       }
       read_buffer_.consume(used);
@@ -322,40 +342,62 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
     return true;
   }
 
+  // Wakes only when exec() could not write itself (a write was in progress, or the link was
+  // down when the request came), so the common case costs no extra scheduler turn.
   awaitable<void> write_loop(std::shared_ptr<Impl>) {
-    std::vector<asio::const_buffer> buffers;
-    std::vector<std::shared_ptr<Pending>> unanswered;  // done once written
     for (;;) {
-      while (queue_.empty()) {
+      while (queue_.empty() || writing_) {
         writer_wake_.expires_at(Clock::time_point::max());
         co_await writer_wake_.async_wait(tuple_awaitable);  // exec() or close() cancels it
         if (closed_) co_return;
       }
-      buffers.clear();
-      std::size_t bytes = 0;
-      const auto now = Clock::now();
-      while (!queue_.empty() && (buffers.empty() || bytes < max_write_batch)) {
-        std::shared_ptr<Pending> p = std::move(queue_.front());
-        queue_.pop_front();
-        p->written = true;
-        p->written_at = now;
-        bytes += p->request.payload().size();
-        buffers.push_back(asio::buffer(p->request.payload()));
-        ++metrics_.requests;
-        metrics_.commands += p->request.commands();
-        if (p->expects_replies) {
-          in_flight_.push_back(std::move(p));  // before the write: replies may beat its completion
-        } else {
-          unanswered.push_back(std::move(p));
-        }
-      }
-      ++metrics_.writes;
-      auto [ec, n] = co_await asio::async_write(socket_, buffers, tuple_awaitable);
-      for (auto& p : unanswered) complete(*p, ec ? make_error_code(redis_errc::connection_lost)
-                                                 : std::error_code{});
-      unanswered.clear();
-      if (ec) co_return;
+      const bool written = co_await flush();  // named: GCC 12 miscompiles `!co_await` here
+      if (!written) co_return;
     }
+  }
+
+  // Writes everything queued now in one gathered write. False when the write failed, which
+  // ends the link (the read loop sees the closed socket and run() reconnects).
+  awaitable<bool> flush() {
+    writing_ = true;
+    write_buffers_.clear();
+    std::size_t bytes = 0;
+    const auto now = Clock::now();
+    while (!queue_.empty() && (write_buffers_.empty() || bytes < max_write_batch)) {
+      std::shared_ptr<Pending> p = std::move(queue_.front());
+      queue_.pop_front();
+      p->written = true;
+      p->written_at = now;
+      bytes += p->request.payload().size();
+      write_buffers_.push_back(asio::buffer(p->request.payload()));
+      ++metrics_.requests;
+      metrics_.commands += p->request.commands();
+      if (p->expects_replies) {
+        in_flight_.push_back(std::move(p));  // before the write: replies may beat its completion
+      } else {
+        unanswered_.push_back(std::move(p));
+      }
+    }
+    ++metrics_.writes;
+    std::vector<asio::const_buffer> buffers = std::move(write_buffers_);
+    // Never cancelled halfway by whoever awaits the flush (a caller that gave up would leave
+    // half a command on the wire, and every other caller's stream out of step). Closing the
+    // socket is what stops a write.
+    auto [ec, n] = co_await asio::async_write(
+        socket_, buffers, asio::bind_cancellation_slot(asio::cancellation_slot(), tuple_awaitable));
+    write_buffers_ = std::move(buffers);
+    for (auto& p : unanswered_) {
+      complete(*p, ec ? make_error_code(redis_errc::connection_lost) : std::error_code{});
+    }
+    unanswered_.clear();
+    writing_ = false;
+    if (ec) {
+      boost::system::error_code ignored;
+      socket_.close(ignored);
+      co_return false;
+    }
+    if (!queue_.empty()) writer_wake_.cancel();  // queued meanwhile: the write loop takes them
+    co_return true;
   }
 
   awaitable<void> health_loop(std::shared_ptr<Impl> self) {
@@ -401,6 +443,9 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
   asio::steady_timer reconnect_timer_;
   std::deque<std::shared_ptr<Pending>> queue_;      // not written yet
   std::deque<std::shared_ptr<Pending>> in_flight_;  // written, replies due in this order
+  std::vector<std::shared_ptr<Pending>> unanswered_;  // in the current write, done once written
+  std::vector<asio::const_buffer> write_buffers_;
+  bool writing_ = false;
   RespParser parser_;
   ReplyBuilder builder_;
   ReadBuffer read_buffer_;

@@ -48,7 +48,8 @@ awaitable<ExecResult> Script::run(Connection& conn, std::vector<std::string> key
                                   std::chrono::milliseconds timeout) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (!sha_) {
-      if (const std::error_code ec = co_await load(conn, timeout)) co_return ec;
+      const std::error_code ec = co_await load(conn, timeout);
+      if (ec) co_return ec;
     }
     ExecResult result = co_await conn.exec(evalsha(*sha_, keys, args), timeout);
     if (!result || !is_noscript(result->front())) co_return result;
