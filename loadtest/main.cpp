@@ -23,6 +23,7 @@
 
 #include "core/support/awaitable.hpp"
 #include "core/support/command_line.hpp"
+#include "core/support/log.hpp"
 #include "core/support/units.hpp"
 
 namespace {
@@ -103,6 +104,8 @@ int main(int argc, char** argv) {
   cli.add("duration", "5s", "how long to drive");
   cli.add("job", "echo", "job to submit: echo, sleep:<ms> or cpu:<ms>");
   if (auto exit_code = cli.parse_for_main(argc, argv)) return *exit_code;
+  log::configure({.level = log::Level::info, .format = log::Format::text, .role = "loadtest",
+                  .instance = ""});
 
   Plan plan;
   std::string target = cli.get("target");

@@ -238,7 +238,11 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
       args.insert(args.end(), {"AUTH", config_.username.empty() ? "default" : config_.username,
                                config_.password});
     }
-    if (!config_.client_name.empty()) args.insert(args.end(), {"SETNAME", config_.client_name});
+    // Named after the process, so CLIENT LIST shows which server or worker holds a connection.
+    const std::string name = config_.client_name.empty()
+                                 ? "coqueue:" + log::settings().role + ":" + log::settings().instance
+                                 : config_.client_name;
+    args.insert(args.end(), {"SETNAME", name});
     hello.push_range("HELLO", args);
     if (config_.database != 0) hello.push("SELECT", config_.database);
     auto [wec, written] =

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "core/redis/redis_errc.hpp"
+#include "core/support/log.hpp"
 #include "tests/support/redis_server.hpp"
 #include "tests/support/run_coroutine.hpp"
 
@@ -181,6 +182,21 @@ TEST(RedisConnection, HandshakeWithPasswordDatabaseAndName) {
   ASSERT_TRUE(info) << info.error().message();
   EXPECT_NE(info->front().text.find("db=2"), std::string::npos) << info->front().text;
   EXPECT_NE(info->front().text.find("name=coqueue:test:1"), std::string::npos);
+}
+
+TEST(RedisConnection, AnUnnamedConnectionIsNamedAfterTheProcess) {
+  test::RedisServer redis;
+  asio::io_context io;
+  log::configure({.level = log::Level::info, .format = log::Format::text, .role = "worker",
+                  .instance = "w42"});
+  Connection conn(io.get_executor(), redis.client_config());
+  conn.start();
+  Request r;
+  r.push("CLIENT", "GETNAME");
+  const ExecResult name = test::run(io, conn.exec(std::move(r)));
+  log::configure({});
+  ASSERT_TRUE(name);
+  EXPECT_EQ(name->front().text, "coqueue:worker:w42");
 }
 
 TEST(RedisConnection, AWrongPasswordNeverConnects) {
