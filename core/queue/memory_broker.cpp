@@ -12,6 +12,15 @@ using Clock = std::chrono::steady_clock;
 
 SystemTime wall_now() { return std::chrono::system_clock::now(); }
 
+// Idempotency keys are scoped to their queue, as in the Redis broker (where a key must live in
+// its queue's cluster slot).
+std::string idempotency_slot(const std::string& queue, const std::string& key) {
+  std::string slot = queue;
+  slot += '\n';  // not allowed in queue names, so no two (queue, key) pairs collide
+  slot += key;
+  return slot;
+}
+
 }  // namespace
 
 MemoryBroker::MemoryBroker(executor ex, MemoryBrokerSettings settings)
@@ -32,7 +41,8 @@ awaitable<boost::system::result<EnqueueResult, std::error_code>> MemoryBroker::e
     JobSpec spec) {
   evict_expired();
   if (spec.idempotency_key) {
-    if (auto it = idempotency_.find(*spec.idempotency_key); it != idempotency_.end()) {
+    const std::string key = idempotency_slot(spec.queue, *spec.idempotency_key);
+    if (auto it = idempotency_.find(key); it != idempotency_.end()) {
       const Entry& earlier = jobs_.at(it->second);
       if (earlier.fingerprint != spec.fingerprint()) {
         co_return make_error_code(queue_errc::idempotency_conflict);
@@ -57,7 +67,9 @@ awaitable<boost::system::result<EnqueueResult, std::error_code>> MemoryBroker::e
   Job& stored = it->second.job;
   ++counts_[stored.queue][JobStatus::queued];
   ++unfinished_;
-  if (stored.idempotency_key) idempotency_[*stored.idempotency_key] = stored.id;
+  if (stored.idempotency_key) {
+    idempotency_[idempotency_slot(stored.queue, *stored.idempotency_key)] = stored.id;
+  }
 
   if (spec.delay_ms > 0) {
     schedule(stored, std::chrono::milliseconds(spec.delay_ms));
@@ -275,9 +287,9 @@ void MemoryBroker::evict_expired() {
     finished_.pop_front();
     if (it == jobs_.end()) continue;
     const Job& job = it->second.job;
-    --counts_[job.queue][job.status];
+    // The count of its end status stays: those count every job that ended, not the ones kept.
     if (job.idempotency_key) {
-      const auto key = idempotency_.find(*job.idempotency_key);
+      const auto key = idempotency_.find(idempotency_slot(job.queue, *job.idempotency_key));
       if (key != idempotency_.end() && key->second == job.id) idempotency_.erase(key);
     }
     jobs_.erase(it);

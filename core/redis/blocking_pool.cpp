@@ -16,7 +16,9 @@ BlockingPool::BlockingPool(executor ex, Config config, std::size_t size) : ex_(e
   }
 }
 
-BlockingPool::~BlockingPool() { close(); }
+BlockingPool::~BlockingPool() {
+  close();
+}
 
 void BlockingPool::start() {
   for (auto& c : connections_) c->start();
@@ -43,8 +45,8 @@ awaitable<ExecResult> BlockingPool::exec(Request request, std::chrono::milliseco
   free_.pop_back();
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       deadline - std::chrono::steady_clock::now());
-  ExecResult result = co_await conn->exec(std::move(request),
-                                          std::max(left, std::chrono::milliseconds(1)));
+  ExecResult result =
+      co_await conn->exec(std::move(request), std::max(left, std::chrono::milliseconds(1)));
   free_.push_back(conn);
   if (!waiting_.empty()) waiting_.front()->cancel();  // the longest waiter goes next
   co_return result;

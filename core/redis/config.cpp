@@ -41,7 +41,8 @@ std::variant<Config, std::string> parse_url(std::string_view text) {
     if (path.starts_with('/')) path.remove_prefix(1);
     if (!path.empty()) {
       const auto db = parse_int(path);
-      if (!db || *db < 0) return "the path must be a database number, not '" + std::string(path) + "'";
+      if (!db || *db < 0)
+        return "the path must be a database number, not '" + std::string(path) + "'";
       config.database = static_cast<int>(*db);
     }
   } else {

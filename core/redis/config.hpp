@@ -16,7 +16,8 @@ struct Config {
   std::string username;   // ACL user; empty: "default" when a password is given
   std::string password;
   int database = 0;
-  std::string client_name;  // CLIENT SETNAME; empty: "coqueue:<role>:<instance>" from the log settings
+  std::string
+      client_name;  // CLIENT SETNAME; empty: "coqueue:<role>:<instance>" from the log settings
 
   std::chrono::milliseconds connect_timeout{2000};
   // A PING goes out when the link has been quiet this long; no answer within another such

@@ -6,13 +6,13 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -28,11 +28,13 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using Socket = asio::generic::stream_protocol::socket;
 constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t max_write_batch = 1 << 20;  // bytes gathered into one write, at least one request
+constexpr std::size_t max_write_batch =
+    1 << 20;  // bytes gathered into one write, at least one request
 
 std::size_t log2_bucket(std::chrono::microseconds us, std::size_t buckets) {
   std::size_t b = 0;
-  for (auto v = static_cast<std::uint64_t>(std::max<std::int64_t>(us.count(), 0)); v > 0; v >>= 1) ++b;
+  for (auto v = static_cast<std::uint64_t>(std::max<std::int64_t>(us.count(), 0)); v > 0; v >>= 1)
+    ++b;
   return std::min(b, buckets - 1);
 }
 
@@ -239,9 +241,9 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
                                config_.password});
     }
     // Named after the process, so CLIENT LIST shows which server or worker holds a connection.
-    const std::string name = config_.client_name.empty()
-                                 ? "coqueue:" + log::settings().role + ":" + log::settings().instance
-                                 : config_.client_name;
+    const std::string name = config_.client_name.empty() ? "coqueue:" + log::settings().role + ":" +
+                                                               log::settings().instance
+                                                         : config_.client_name;
     args.insert(args.end(), {"SETNAME", name});
     hello.push_range("HELLO", args);
     if (config_.database != 0) hello.push("SELECT", config_.database);
@@ -255,7 +257,8 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
       if (ec) co_return ec;
       if (reply->type == RespType::push) continue;
       if (reply->is_error()) {
-        log::error("redis.handshake_refused", {{"endpoint", endpoint_text()}, {"reply", reply->text}});
+        log::error("redis.handshake_refused",
+                   {{"endpoint", endpoint_text()}, {"reply", reply->text}});
         co_return make_error_code(redis_errc::handshake_failed);
       }
       ++got;
@@ -337,8 +340,8 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
     Pending& head = *in_flight_.front();
     head.replies.push_back(std::move(reply));
     if (head.replies.size() == head.request.commands()) {
-      const auto took = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() -
-                                                                               head.written_at);
+      const auto took =
+          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - head.written_at);
       ++metrics_.round_trip_us_log2[log2_bucket(took, metrics_.round_trip_us_log2.size())];
       complete(head, {});
       in_flight_.pop_front();
@@ -445,8 +448,8 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
   Socket socket_;
   asio::steady_timer writer_wake_;
   asio::steady_timer reconnect_timer_;
-  std::deque<std::shared_ptr<Pending>> queue_;      // not written yet
-  std::deque<std::shared_ptr<Pending>> in_flight_;  // written, replies due in this order
+  std::deque<std::shared_ptr<Pending>> queue_;        // not written yet
+  std::deque<std::shared_ptr<Pending>> in_flight_;    // written, replies due in this order
   std::vector<std::shared_ptr<Pending>> unanswered_;  // in the current write, done once written
   std::vector<asio::const_buffer> write_buffers_;
   bool writing_ = false;
@@ -463,10 +466,16 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
 Connection::Connection(executor ex, Config config)
     : impl_(std::make_shared<Impl>(std::move(ex), std::move(config))) {}
 
-Connection::~Connection() { impl_->close(); }
+Connection::~Connection() {
+  impl_->close();
+}
 
-void Connection::start() { impl_->start(impl_); }
-void Connection::close() { impl_->close(); }
+void Connection::start() {
+  impl_->start(impl_);
+}
+void Connection::close() {
+  impl_->close();
+}
 
 awaitable<ExecResult> Connection::exec(Request request) {
   return impl_->exec(impl_, std::move(request), impl_->config_.request_timeout);
@@ -480,9 +489,15 @@ awaitable<ExecResult> Connection::send(Request request, std::chrono::millisecond
   return impl_->exec(impl_, std::move(request), timeout, /*expects_replies=*/false);
 }
 
-bool Connection::connected() const { return impl_->connected(); }
-const Metrics& Connection::metrics() const { return impl_->metrics_; }
-const Config& Connection::config() const { return impl_->config_; }
+bool Connection::connected() const {
+  return impl_->connected();
+}
+const Metrics& Connection::metrics() const {
+  return impl_->metrics_;
+}
+const Config& Connection::config() const {
+  return impl_->config_;
+}
 void Connection::on_push(std::function<void(RespValue&&)> handler) {
   impl_->push_handler_ = std::move(handler);
 }

@@ -14,7 +14,8 @@ class RedisCategory final : public std::error_category {
       case redis_errc::depth_limit: return "reply nested too deep";
       case redis_errc::bulk_too_large: return "bulk string over 512 MiB";
       case redis_errc::line_too_long: return "reply line over 64 KiB";
-      case redis_errc::connection_lost: return "connection to Redis lost with the request in flight";
+      case redis_errc::connection_lost:
+        return "connection to Redis lost with the request in flight";
       case redis_errc::not_connected: return "no connection to Redis before the deadline";
       case redis_errc::timeout: return "no reply from Redis before the deadline";
       case redis_errc::cancelled: return "request cancelled";
@@ -33,7 +34,9 @@ const std::error_category& redis_category() {
   return category;
 }
 
-std::error_code make_error_code(redis_errc e) { return {static_cast<int>(e), redis_category()}; }
+std::error_code make_error_code(redis_errc e) {
+  return {static_cast<int>(e), redis_category()};
+}
 
 std::string_view code_name(redis_errc e) {
   switch (e) {

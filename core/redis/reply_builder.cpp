@@ -36,7 +36,8 @@ bool ReplyBuilder::add(const RespNode& node) {
   }
   const std::uint64_t expected = children_of(node);
   // Reserve what the header promises, but not more than a sane amount before it arrives.
-  if (expected > 0) value.elements.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(expected, 1024)));
+  if (expected > 0)
+    value.elements.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(expected, 1024)));
 
   RespValue* placed;
   if (open_.empty()) {
@@ -58,6 +59,8 @@ bool ReplyBuilder::add(const RespNode& node) {
   return open_.empty();
 }
 
-RespValue ReplyBuilder::take() { return std::move(root_); }
+RespValue ReplyBuilder::take() {
+  return std::move(root_);
+}
 
 }  // namespace coqueue::redis

@@ -13,7 +13,9 @@ void append_count(std::string& out, char marker, std::size_t n) {
 
 }  // namespace
 
-void Request::begin(std::size_t arguments) { append_count(payload_, '*', arguments); }
+void Request::begin(std::size_t arguments) {
+  append_count(payload_, '*', arguments);
+}
 
 void Request::append(std::string_view arg) {
   append_count(payload_, '$', arg.size());

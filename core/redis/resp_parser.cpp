@@ -73,8 +73,14 @@ RespParser::Status RespParser::next(std::string_view input, RespNode& out,
   std::uint64_t children = 0;
 
   switch (marker) {
-    case '+': out.type = RespType::simple_string; out.value = line; break;
-    case '-': out.type = RespType::simple_error; out.value = line; break;
+    case '+':
+      out.type = RespType::simple_string;
+      out.value = line;
+      break;
+    case '-':
+      out.type = RespType::simple_error;
+      out.value = line;
+      break;
     case ':':
       if (!parse_signed(line, n)) return fail(redis_errc::protocol_error);
       out.type = RespType::integer;
@@ -143,8 +149,7 @@ RespParser::Status RespParser::next(std::string_view input, RespNode& out,
       out.type = RespType::big_number;
       out.value = line;
       break;
-    default:
-      return fail(redis_errc::protocol_error);
+    default: return fail(redis_errc::protocol_error);
   }
 
   if (aggregate && children > 0) {

@@ -20,9 +20,9 @@ namespace coqueue::redis {
 
 struct RespNode {
   RespType type;
-  std::size_t depth;           // 0 for the top level
-  std::uint64_t size;          // elements of an aggregate (pairs for map and attribute)
-  std::string_view value;      // a view into the input; valid until the caller drops those bytes
+  std::size_t depth;       // 0 for the top level
+  std::uint64_t size;      // elements of an aggregate (pairs for map and attribute)
+  std::string_view value;  // a view into the input; valid until the caller drops those bytes
 };
 
 class RespParser {

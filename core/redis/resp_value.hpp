@@ -9,12 +9,12 @@
 namespace coqueue::redis {
 
 enum class RespType : std::uint8_t {
-  simple_string,    // +OK
-  simple_error,     // -ERR ...
-  integer,          // :42
-  bulk_string,      // $3 foo
-  array,            // *N
-  null,             // $-1, *-1 (RESP2) or _ (RESP3)
+  simple_string,  // +OK
+  simple_error,   // -ERR ...
+  integer,        // :42
+  bulk_string,    // $3 foo
+  array,          // *N
+  null,           // $-1, *-1 (RESP2) or _ (RESP3)
   // RESP3 only
   boolean,          // #t / #f
   double_number,    // ,3.14  (text kept as sent: inf, -inf, nan too)

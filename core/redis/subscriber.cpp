@@ -108,11 +108,19 @@ class Subscriber::Impl : public std::enable_shared_from_this<Subscriber::Impl> {
 Subscriber::Subscriber(executor ex, Config config)
     : impl_(std::make_shared<Impl>(std::move(ex), std::move(config))) {}
 
-Subscriber::~Subscriber() { impl_->close(); }
+Subscriber::~Subscriber() {
+  impl_->close();
+}
 
-void Subscriber::start() { impl_->start(); }
-void Subscriber::close() { impl_->close(); }
-bool Subscriber::connected() const { return impl_->connected(); }
+void Subscriber::start() {
+  impl_->start();
+}
+void Subscriber::close() {
+  impl_->close();
+}
+bool Subscriber::connected() const {
+  return impl_->connected();
+}
 
 std::unique_ptr<Subscriber::Subscription> Subscriber::subscribe(std::string channel,
                                                                 std::size_t max_buffered) {
@@ -124,8 +132,8 @@ std::unique_ptr<Subscriber::Subscription> Subscriber::psubscribe(std::string pat
   return std::make_unique<Subscription>(impl_, std::move(pattern), true, max_buffered);
 }
 
-Subscriber::Subscription::Subscription(std::shared_ptr<Impl> owner, std::string name,
-                                       bool pattern, std::size_t max_buffered)
+Subscriber::Subscription::Subscription(std::shared_ptr<Impl> owner, std::string name, bool pattern,
+                                       std::size_t max_buffered)
     : owner_(std::move(owner)),
       name_(std::move(name)),
       pattern_(pattern),
@@ -134,7 +142,9 @@ Subscriber::Subscription::Subscription(std::shared_ptr<Impl> owner, std::string 
   owner_->add(this);
 }
 
-Subscriber::Subscription::~Subscription() { owner_->remove(this); }
+Subscriber::Subscription::~Subscription() {
+  owner_->remove(this);
+}
 
 void Subscriber::Subscription::deliver(SubscriberEvent event) {
   if (buffered_.size() >= max_buffered_) {

@@ -1,0 +1,16 @@
+#pragma once
+// The queue's Lua scripts, one state transition each. Their source is core/queue/scripts/*.lua,
+// compiled into the binary at build time; each file's header names its KEYS, ARGV and returns.
+
+#include <string_view>
+
+namespace coqueue::scripts {
+
+extern const std::string_view enqueue_lua;
+extern const std::string_view activate_lua;
+extern const std::string_view complete_lua;
+extern const std::string_view fail_lua;
+extern const std::string_view cancel_lua;
+extern const std::string_view promote_lua;
+
+}  // namespace coqueue::scripts

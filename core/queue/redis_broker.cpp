@@ -1,0 +1,405 @@
+#include "core/queue/redis_broker.hpp"
+
+#include <stdexcept>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "core/job/canonical_json.hpp"
+#include "core/queue/queue_scripts.hpp"
+#include "core/queue/redis_job_codec.hpp"
+#include "core/queue/redis_keys.hpp"
+#include "core/support/log.hpp"
+
+namespace coqueue {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string now_ms() {
+  return std::to_string(unix_millis(std::chrono::system_clock::now()));
+}
+
+std::string ms(std::chrono::milliseconds d) {
+  return std::to_string(d.count());
+}
+
+// BLMOVE's timeout is in seconds, with decimals.
+std::string seconds_text(std::chrono::milliseconds d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", static_cast<double>(d.count()) / 1000.0);
+  return buf;
+}
+
+[[noreturn]] void throw_redis(const std::error_code& ec, std::string_view what) {
+  throw std::system_error(ec, std::string(what));
+}
+
+void spawn_logged(executor ex, awaitable<void> task, const char* name) {
+  asio::co_spawn(ex, std::move(task), [name](std::exception_ptr error) {
+    if (!error) return;
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      log::error("queue.task_failed", {{"task", name}, {"error", e.what()}});
+    }
+  });
+}
+
+}  // namespace
+
+RedisBroker::RedisBroker(executor ex, RedisBrokerSettings settings)
+    : ex_(ex),
+      settings_(std::move(settings)),
+      conn_(ex, settings_.redis),
+      blocking_(ex, settings_.redis, settings_.blocking_connections),
+      subscriber_(ex, settings_.redis),
+      enqueue_script_("enqueue", std::string(scripts::enqueue_lua)),
+      activate_script_("activate", std::string(scripts::activate_lua)),
+      complete_script_("complete", std::string(scripts::complete_lua)),
+      fail_script_("fail", std::string(scripts::fail_lua)),
+      cancel_script_("cancel", std::string(scripts::cancel_lua)),
+      promote_script_("promote", std::string(scripts::promote_lua)),
+      hub_(ex),
+      rng_(std::random_device{}()) {}
+
+RedisBroker::~RedisBroker() {
+  close();
+}
+
+void RedisBroker::start() {
+  if (started_) return;
+  started_ = true;
+  conn_.start();
+  blocking_.start();
+  subscriber_.start();
+  done_ = subscriber_.psubscribe(keys::done_pattern());
+  cancels_ = subscriber_.subscribe(keys::cancel_channel());
+  spawn_logged(ex_, listen_done(alive_), "listen_done");
+  spawn_logged(ex_, listen_cancel(alive_), "listen_cancel");
+  spawn_logged(ex_, forward_scheduled(alive_), "forward_scheduled");
+}
+
+void RedisBroker::close() {
+  if (!*alive_) return;
+  *alive_ = false;
+  conn_.close();
+  blocking_.close();
+  subscriber_.close();
+  hub_.notify_all();
+}
+
+awaitable<redis::Replies> RedisBroker::exec(redis::Request request) {
+  redis::ExecResult result = co_await conn_.exec(std::move(request));
+  if (!result) throw_redis(result.error(), "redis");
+  co_return std::move(*result);
+}
+
+awaitable<redis::RespValue> RedisBroker::run_script(redis::Script& script,
+                                                    std::vector<std::string> keys,
+                                                    std::vector<std::string> args) {
+  redis::ExecResult result =
+      co_await script.run(conn_, std::move(keys), std::move(args), settings_.redis.request_timeout);
+  if (!result) throw_redis(result.error(), "redis script " + script.name());
+  redis::RespValue reply = std::move(result->front());
+  if (reply.is_error()) {
+    throw std::runtime_error("redis script " + script.name() + " failed: " + reply.text);
+  }
+  co_return reply;
+}
+
+awaitable<bool> RedisBroker::ready() {
+  redis::Request ping;
+  ping.push("PING");
+  const redis::ExecResult result = co_await conn_.exec(std::move(ping));
+  co_return result.has_value() && !result->front().is_error();
+}
+
+awaitable<boost::system::result<EnqueueResult, std::error_code>> RedisBroker::enqueue(
+    JobSpec spec) {
+  const std::string id = ids_.next(std::chrono::system_clock::now());
+  const std::string& q = spec.queue;
+  // The id's queue first, so the job can be found by id the moment it exists.
+  redis::Request index;
+  index.push("SET", keys::job_queue(id), q);
+  index.push("SADD", keys::queues(), q);
+  co_await exec(std::move(index));
+
+  const std::string idem = spec.idempotency_key.value_or("");
+  const std::string idem_key = keys::idempotency(q, idem);
+  std::vector<std::string> script_keys{keys::job(q, id), keys::pending(q), keys::scheduled(q),
+                                       keys::counts(q), idem_key};
+  std::vector<std::string> script_args{id,
+                                       q,
+                                       spec.type,
+                                       boost::json::serialize(spec.payload),
+                                       std::to_string(spec.max_attempts),
+                                       spec.timeout_ms ? std::to_string(*spec.timeout_ms) : "",
+                                       idem,
+                                       canonical_json(spec.fingerprint()),
+                                       now_ms(),
+                                       std::to_string(spec.delay_ms),
+                                       ms(settings_.idempotency_ttl),
+                                       keys::job_prefix(q)};
+  redis::RespValue reply =
+      co_await run_script(enqueue_script_, std::move(script_keys), std::move(script_args));
+  if (reply.elements.size() != 2) throw std::runtime_error("enqueue: unexpected reply");
+  const std::int64_t code = reply.elements[0].integer;
+  const std::string job_id = reply.elements[1].text;
+  if (code != 1) {
+    redis::Request unused;
+    unused.push("DEL", keys::job_queue(id));  // the new id never became a job
+    co_await exec(std::move(unused));
+    if (code == -1) co_return make_error_code(queue_errc::idempotency_conflict);
+  }
+  std::optional<Job> job = co_await get(job_id);
+  if (!job) throw std::runtime_error("enqueue: job " + job_id + " vanished");
+  co_return EnqueueResult{std::move(*job), code == 1};
+}
+
+awaitable<std::optional<std::string>> RedisBroker::queue_of(const std::string& id) {
+  redis::Request r;
+  r.push("GET", keys::job_queue(id));
+  redis::Replies replies = co_await exec(std::move(r));
+  if (!replies.front().is_string()) co_return std::nullopt;
+  co_return std::move(replies.front().text);
+}
+
+awaitable<std::optional<Job>> RedisBroker::get(std::string id) {
+  const std::optional<std::string> queue = co_await queue_of(id);
+  if (!queue) co_return std::nullopt;
+  redis::Request r;
+  r.push("HGETALL", keys::job(*queue, id));
+  redis::Replies replies = co_await exec(std::move(r));
+  co_return job_from_redis_hash(replies.front());
+}
+
+awaitable<CancelResult> RedisBroker::cancel(std::string id) {
+  const std::optional<std::string> queue = co_await queue_of(id);
+  if (!queue) co_return CancelResult{CancelOutcome::not_found, std::nullopt};
+  const std::string& q = *queue;
+  std::vector<std::string> script_keys{keys::job(q, id), keys::scheduled(q), keys::counts(q)};
+  std::vector<std::string> script_args{id, now_ms(), ms(settings_.result_ttl),
+                                       keys::done_channel(q), keys::cancel_channel()};
+  const redis::RespValue reply =
+      co_await run_script(cancel_script_, std::move(script_keys), std::move(script_args));
+  std::optional<Job> job = co_await get(id);
+  switch (reply.integer) {
+    case 1: co_return CancelResult{CancelOutcome::cancelled, std::move(job)};
+    case 2: co_return CancelResult{CancelOutcome::already_finished, std::move(job)};
+    case 3: co_return CancelResult{CancelOutcome::cancel_requested, std::move(job)};
+    default: co_return CancelResult{CancelOutcome::not_found, std::nullopt};
+  }
+}
+
+awaitable<QueueStats> RedisBroker::stats() {
+  redis::Request members;
+  members.push("SMEMBERS", keys::queues());
+  const redis::Replies names = co_await exec(std::move(members));
+  QueueStats stats;
+  if (names.front().elements.empty()) co_return stats;
+  redis::Request counts;
+  for (const redis::RespValue& name : names.front().elements) {
+    counts.push("HGETALL", keys::counts(name.text));
+  }
+  const redis::Replies replies = co_await exec(std::move(counts));
+  for (std::size_t i = 0; i < replies.size(); ++i) {
+    StatusCounts& c = stats.queues[names.front().elements[i].text];
+    const auto& e = replies[i].elements;
+    for (std::size_t j = 0; j + 1 < e.size(); j += 2) {
+      if (auto status = parse_job_status(e[j].text)) c[*status] = std::stoll(e[j + 1].text);
+    }
+  }
+  co_return stats;
+}
+
+awaitable<std::optional<Job>> RedisBroker::activate(const std::string& queue, const std::string& id,
+                                                    const std::string& worker) {
+  std::vector<std::string> script_keys{keys::job(queue, id), keys::processing(queue, worker),
+                                       keys::counts(queue)};
+  std::vector<std::string> script_args{id, worker, now_ms(), ms(settings_.lease)};
+  const redis::RespValue reply =
+      co_await run_script(activate_script_, std::move(script_keys), std::move(script_args));
+  if (reply.is_null()) co_return std::nullopt;  // cancelled while it waited
+  std::optional<Job> job = job_from_redis_hash(reply);
+  if (job) held_[job->id] = Held{queue, worker, job->attempts, job->max_attempts};
+  co_return job;
+}
+
+awaitable<std::optional<Job>> RedisBroker::take_now(const std::vector<std::string>& queues,
+                                                    const std::string& worker) {
+  for (const std::string& q : queues) {
+    for (;;) {  // skip ids of jobs cancelled while they waited
+      redis::Request move;
+      move.push("LMOVE", keys::pending(q), keys::processing(q, worker), "RIGHT", "LEFT");
+      const redis::Replies moved = co_await exec(std::move(move));
+      if (!moved.front().is_string()) break;
+      if (auto job = co_await activate(q, moved.front().text, worker)) co_return job;
+    }
+  }
+  co_return std::nullopt;
+}
+
+awaitable<std::optional<Job>> RedisBroker::claim(std::vector<std::string> queues,
+                                                 std::string worker_id,
+                                                 std::chrono::milliseconds max_wait) {
+  const auto deadline = Clock::now() + max_wait;
+  for (;;) {
+    if (interrupted_.erase(worker_id) > 0 || !*alive_) co_return std::nullopt;
+    if (auto job = co_await take_now(queues, worker_id)) co_return job;
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0 || queues.empty()) co_return std::nullopt;
+
+    // Every queue was empty: block on the first. A job arriving on another queue is noticed
+    // when this returns, within max_block.
+    const std::string& q = queues.front();
+    const auto block = std::min(left, settings_.max_block);
+    redis::Request wait;
+    wait.push("BLMOVE", keys::pending(q), keys::processing(q, worker_id), "RIGHT", "LEFT",
+              seconds_text(block));
+    const redis::ExecResult moved =
+        co_await blocking_.exec(std::move(wait), block + settings_.redis.request_timeout);
+    if (!moved) {
+      if (!*alive_) co_return std::nullopt;
+      throw_redis(moved.error(), "redis BLMOVE");
+    }
+    if (moved->front().is_string()) {
+      if (auto job = co_await activate(q, moved->front().text, worker_id)) co_return job;
+    }
+  }
+}
+
+void RedisBroker::interrupt_claims(std::string_view worker_id) {
+  interrupted_.emplace(worker_id);  // seen when the current BLMOVE returns (within max_block)
+}
+
+awaitable<void> RedisBroker::complete(std::string id, std::string worker_id,
+                                      boost::json::value result) {
+  const auto it = held_.find(id);
+  if (it == held_.end() || it->second.worker != worker_id) co_return;
+  const Held held = it->second;
+  held_.erase(it);
+  const std::string& q = held.queue;
+  std::vector<std::string> script_keys{keys::job(q, id), keys::processing(q, worker_id),
+                                       keys::counts(q)};
+  std::vector<std::string> script_args{id,
+                                       worker_id,
+                                       std::to_string(held.attempt),
+                                       boost::json::serialize(result),
+                                       now_ms(),
+                                       ms(settings_.result_ttl),
+                                       keys::done_channel(q)};
+  const redis::RespValue reply =
+      co_await run_script(complete_script_, std::move(script_keys), std::move(script_args));
+  if (reply.integer != 1) {
+    log::warn(
+        "job.result_dropped",
+        {{"job_id", id}, {"worker", worker_id}, {"reason", "the run no longer holds the job"}});
+    co_return;
+  }
+  redis::Request expire;
+  expire.push("PEXPIRE", keys::job_queue(id), settings_.result_ttl.count());
+  co_await exec(std::move(expire));
+}
+
+awaitable<FailOutcome> RedisBroker::fail(std::string id, std::string worker_id, std::string error) {
+  co_return co_await end_run(std::move(id), std::move(worker_id), std::move(error), false);
+}
+
+awaitable<void> RedisBroker::finish_cancelled(std::string id, std::string worker_id) {
+  co_await end_run(std::move(id), std::move(worker_id), "cancelled", true);
+}
+
+awaitable<FailOutcome> RedisBroker::end_run(std::string id, std::string worker_id,
+                                            std::string error, bool cancelled) {
+  const auto it = held_.find(id);
+  if (it == held_.end() || it->second.worker != worker_id) co_return FailOutcome::ignored;
+  const Held held = it->second;
+  held_.erase(it);
+  const std::string& q = held.queue;
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const auto delay = retry_delay(settings_.retry, held.attempt, held.max_attempts, unit(rng_));
+  std::vector<std::string> script_keys{keys::job(q, id), keys::processing(q, worker_id),
+                                       keys::scheduled(q), keys::dead(q), keys::counts(q)};
+  std::vector<std::string> script_args{id,
+                                       worker_id,
+                                       std::to_string(held.attempt),
+                                       error,
+                                       now_ms(),
+                                       delay ? ms(*delay) : "-1",
+                                       ms(settings_.result_ttl),
+                                       keys::done_channel(q),
+                                       cancelled ? "cancelled" : "fail"};
+  const redis::RespValue reply =
+      co_await run_script(fail_script_, std::move(script_keys), std::move(script_args));
+  switch (reply.integer) {
+    case 1: co_return FailOutcome::retry_scheduled;
+    case 2: co_return FailOutcome::failed;
+    case 3: {
+      redis::Request expire;
+      expire.push("PEXPIRE", keys::job_queue(id), settings_.result_ttl.count());
+      co_await exec(std::move(expire));
+      co_return FailOutcome::failed;
+    }
+    default:
+      log::warn(
+          "job.outcome_dropped",
+          {{"job_id", id}, {"worker", worker_id}, {"reason", "the run no longer holds the job"}});
+      co_return FailOutcome::ignored;
+  }
+}
+
+void RedisBroker::set_cancel_listener(CancelListener listener) {
+  cancel_listener_ = std::move(listener);
+}
+
+awaitable<void> RedisBroker::listen_done(std::shared_ptr<bool> alive) {
+  while (*alive) {
+    auto event = co_await done_->next(Clock::now() + std::chrono::seconds(1));
+    if (!event || !*alive) continue;
+    if (const auto* m = std::get_if<redis::Message>(&*event)) {
+      hub_.notify(m->payload);
+    } else {
+      hub_.notify_all();  // completions may have been missed: every waiter looks again
+    }
+  }
+}
+
+awaitable<void> RedisBroker::listen_cancel(std::shared_ptr<bool> alive) {
+  while (*alive) {
+    auto event = co_await cancels_->next(Clock::now() + std::chrono::seconds(1));
+    if (!event || !*alive) continue;
+    if (const auto* m = std::get_if<redis::Message>(&*event)) {
+      if (cancel_listener_ && held_.contains(m->payload)) cancel_listener_(m->payload);
+    }
+  }
+}
+
+awaitable<void> RedisBroker::forward_scheduled(std::shared_ptr<bool> alive) {
+  asio::steady_timer tick(ex_);
+  while (*alive) {
+    tick.expires_after(settings_.promote_interval);
+    co_await tick.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (!*alive || !conn_.connected()) continue;
+    try {
+      redis::Request members;
+      members.push("SMEMBERS", keys::queues());
+      const redis::Replies names = co_await exec(std::move(members));
+      for (const redis::RespValue& name : names.front().elements) {
+        const std::string& q = name.text;
+        std::vector<std::string> script_keys{keys::scheduled(q), keys::pending(q), keys::counts(q)};
+        std::vector<std::string> script_args{now_ms(), "1000", keys::job_prefix(q)};
+        co_await run_script(promote_script_, std::move(script_keys), std::move(script_args));
+      }
+    } catch (const std::exception& e) {
+      if (*alive) log::warn("queue.promote_failed", {{"error", e.what()}});
+    }
+  }
+}
+
+}  // namespace coqueue

@@ -1,0 +1,117 @@
+#pragma once
+// The broker of a deployment: jobs live in Redis, shared by any number of server and worker
+// processes. Every state change that touches more than one key is one Lua script
+// (core/queue/scripts/); keys are named in core/queue/redis_keys.hpp and explained in
+// docs/redis-keys.md.
+//
+// Claiming: LMOVE (or, when every queue is empty, BLMOVE on a connection of the blocking pool
+// with a server-side timeout of at most `max_block`) moves a job id from the queue's pending
+// list into this worker's processing list, then activate.lua marks the job processing and
+// counts the attempt, which is also the run's fencing token: complete.lua and fail.lua refuse a
+// run whose token or worker no longer matches.
+//
+// Not yet here (see docs/redis-keys.md): leases renewed by heartbeats and the recovery of jobs
+// whose worker died, batched claims, and waking a worker blocked on one queue when another of
+// its queues gets a job (today it notices within `max_block`).
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <unordered_map>
+
+#include "core/job/job_id.hpp"
+#include "core/job/retry_policy.hpp"
+#include "core/queue/broker.hpp"
+#include "core/redis/blocking_pool.hpp"
+#include "core/redis/connection.hpp"
+#include "core/redis/script.hpp"
+#include "core/redis/subscriber.hpp"
+
+namespace coqueue {
+
+struct RedisBrokerSettings {
+  redis::Config redis;
+  RetryPolicy retry;
+  std::chrono::milliseconds result_ttl{std::chrono::hours(1)};        // finished jobs
+  std::chrono::milliseconds idempotency_ttl{std::chrono::hours(24)};  // keys of submissions
+  std::chrono::milliseconds lease{15'000};                            // recorded per run
+  std::chrono::milliseconds max_block{1000};       // BLMOVE's server-side timeout, at most
+  std::chrono::milliseconds promote_interval{50};  // how often due scheduled jobs move
+  std::size_t blocking_connections = 4;
+};
+
+class RedisBroker final : public Broker {
+ public:
+  RedisBroker(executor ex, RedisBrokerSettings settings);
+  ~RedisBroker() override;
+
+  // Connects, subscribes to completions and cancel requests, starts the forwarder of
+  // scheduled jobs.
+  void start();
+  void close();
+
+  std::string_view backend_name() const override { return "redis"; }
+  awaitable<bool> ready() override;
+
+  awaitable<boost::system::result<EnqueueResult, std::error_code>> enqueue(JobSpec spec) override;
+  awaitable<std::optional<Job>> get(std::string id) override;
+  awaitable<CancelResult> cancel(std::string id) override;
+  awaitable<QueueStats> stats() override;
+
+  awaitable<std::optional<Job>> claim(std::vector<std::string> queues, std::string worker_id,
+                                      std::chrono::milliseconds max_wait) override;
+  void interrupt_claims(std::string_view worker_id) override;
+
+  awaitable<void> complete(std::string id, std::string worker_id,
+                           boost::json::value result) override;
+  awaitable<FailOutcome> fail(std::string id, std::string worker_id, std::string error) override;
+  awaitable<void> finish_cancelled(std::string id, std::string worker_id) override;
+
+  void set_cancel_listener(CancelListener listener) override;
+  CompletionHub& completions() override { return hub_; }
+
+ private:
+  // A run this process holds: what its scripts need to name keys and prove ownership.
+  struct Held {
+    std::string queue;
+    std::string worker;
+    int attempt = 0;
+    int max_attempts = 1;
+  };
+
+  awaitable<redis::RespValue> run_script(redis::Script& script, std::vector<std::string> keys,
+                                         std::vector<std::string> args);
+  awaitable<redis::Replies> exec(redis::Request request);
+  awaitable<std::optional<std::string>> queue_of(const std::string& id);
+  awaitable<std::optional<Job>> activate(const std::string& queue, const std::string& id,
+                                         const std::string& worker);
+  awaitable<std::optional<Job>> take_now(const std::vector<std::string>& queues,
+                                         const std::string& worker);
+  awaitable<FailOutcome> end_run(std::string id, std::string worker, std::string error,
+                                 bool cancelled);
+  awaitable<void> listen_done(std::shared_ptr<bool> alive);
+  awaitable<void> listen_cancel(std::shared_ptr<bool> alive);
+  awaitable<void> forward_scheduled(std::shared_ptr<bool> alive);
+
+  executor ex_;
+  RedisBrokerSettings settings_;
+  redis::Connection conn_;
+  redis::BlockingPool blocking_;
+  redis::Subscriber subscriber_;
+  std::unique_ptr<redis::Subscriber::Subscription> done_;
+  std::unique_ptr<redis::Subscriber::Subscription> cancels_;
+  redis::Script enqueue_script_, activate_script_, complete_script_, fail_script_, cancel_script_,
+      promote_script_;
+  CompletionHub hub_;
+  CancelListener cancel_listener_;
+  JobIdGenerator ids_;
+  std::mt19937_64 rng_;
+  std::unordered_map<std::string, Held> held_;
+  std::set<std::string, std::less<>> interrupted_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  bool started_ = false;
+};
+
+}  // namespace coqueue

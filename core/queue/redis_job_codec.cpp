@@ -1,0 +1,80 @@
+#include "core/queue/redis_job_codec.hpp"
+
+#include <charconv>
+
+#include <boost/json/parse.hpp>
+
+namespace coqueue {
+namespace {
+
+std::optional<std::int64_t> to_int(const std::string& text) {
+  std::int64_t n = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc{} || ptr != text.data() + text.size() || text.empty()) return std::nullopt;
+  return n;
+}
+
+std::optional<SystemTime> to_time(const std::string& text) {
+  const auto ms = to_int(text);
+  if (!ms) return std::nullopt;
+  return SystemTime{std::chrono::milliseconds(*ms)};
+}
+
+boost::json::value to_json_value(const std::string& text) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(text, ec);
+  return ec ? boost::json::value(text) : v;  // never fails a read over one bad field
+}
+
+}  // namespace
+
+std::optional<Job> job_from_redis_hash(const redis::RespValue& reply) {
+  const auto& e = reply.elements;
+  if (e.empty() || e.size() % 2 != 0) return std::nullopt;
+  Job job;
+  bool has_id = false;
+  for (std::size_t i = 0; i + 1 < e.size(); i += 2) {
+    const std::string& field = e[i].text;
+    const std::string& value = e[i + 1].text;
+    if (field == "id") {
+      job.id = value;
+      has_id = true;
+    } else if (field == "queue") {
+      job.queue = value;
+    } else if (field == "type") {
+      job.type = value;
+    } else if (field == "payload") {
+      job.payload = to_json_value(value);
+    } else if (field == "status") {
+      job.status = parse_job_status(value).value_or(JobStatus::queued);
+    } else if (field == "attempts") {
+      job.attempts = static_cast<int>(to_int(value).value_or(0));
+    } else if (field == "max_attempts") {
+      job.max_attempts = static_cast<int>(to_int(value).value_or(1));
+    } else if (field == "timeout_ms") {
+      job.timeout_ms = to_int(value);
+    } else if (field == "idempotency_key") {
+      if (!value.empty()) job.idempotency_key = value;
+    } else if (field == "created_at") {
+      job.created_at = to_time(value).value_or(SystemTime{});
+    } else if (field == "started_at") {
+      job.started_at = to_time(value);
+    } else if (field == "finished_at") {
+      job.finished_at = to_time(value);
+    } else if (field == "run_at") {
+      job.run_at = to_time(value);
+    } else if (field == "result") {
+      job.result = to_json_value(value);
+    } else if (field == "error") {
+      job.error = value;
+    } else if (field == "worker") {
+      job.worker = value;
+    } else if (field == "cancel_requested") {
+      job.cancel_requested = value == "1";
+    }
+  }
+  if (!has_id) return std::nullopt;
+  return job;
+}
+
+}  // namespace coqueue

@@ -1,0 +1,79 @@
+#include "core/queue/redis_keys.hpp"
+
+namespace coqueue::keys {
+namespace {
+
+std::string tagged(std::string_view queue, std::string_view what) {
+  std::string k;
+  k.reserve(prefix.size() + queue.size() + what.size() + 4);
+  k += prefix;
+  k += ":{";
+  k += queue;
+  k += "}:";
+  k += what;
+  return k;
+}
+
+}  // namespace
+
+std::string pending(std::string_view queue) { return tagged(queue, "pending"); }
+
+std::string processing(std::string_view queue, std::string_view worker) {
+  std::string k = tagged(queue, "processing:");
+  k += worker;
+  return k;
+}
+
+std::string scheduled(std::string_view queue) { return tagged(queue, "scheduled"); }
+std::string dead(std::string_view queue) { return tagged(queue, "dead"); }
+std::string job_prefix(std::string_view queue) { return tagged(queue, "job:"); }
+
+std::string job(std::string_view queue, std::string_view id) {
+  std::string k = job_prefix(queue);
+  k += id;
+  return k;
+}
+
+std::string counts(std::string_view queue) { return tagged(queue, "counts"); }
+
+std::string idempotency(std::string_view queue, std::string_view key) {
+  std::string k = tagged(queue, "idem:");
+  k += key;
+  return k;
+}
+
+std::string job_queue(std::string_view id) {
+  std::string k(prefix);
+  k += ":id:";
+  k += id;
+  return k;
+}
+
+std::string queues() {
+  std::string k(prefix);
+  k += ":queues";
+  return k;
+}
+
+std::string done_channel(std::string_view queue) { return tagged(queue, "done"); }
+
+std::string done_pattern() {
+  std::string p(prefix);
+  p += ":{*}:done";
+  return p;
+}
+
+std::string cancel_channel() {
+  std::string c(prefix);
+  c += ":cancel";
+  return c;
+}
+
+std::string_view queue_of_done_channel(std::string_view channel) {
+  const std::string head = std::string(prefix) + ":{";
+  constexpr std::string_view tail = "}:done";
+  if (!channel.starts_with(head) || !channel.ends_with(tail)) return {};
+  return channel.substr(head.size(), channel.size() - head.size() - tail.size());
+}
+
+}  // namespace coqueue::keys

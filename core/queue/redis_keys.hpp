@@ -1,0 +1,35 @@
+#pragma once
+// Every Redis key and channel coqueue uses, in one place (docs/redis-keys.md explains each).
+// All keys of a queue carry the hash tag {<queue>}, so a queue lives in one Redis Cluster slot
+// and every script touches one slot only. Queue names cannot contain braces.
+
+#include <string>
+#include <string_view>
+
+namespace coqueue::keys {
+
+inline constexpr std::string_view prefix = "cq";
+
+// Per queue, hash tag {queue}:
+std::string pending(std::string_view queue);                               // LIST of due job ids
+std::string processing(std::string_view queue, std::string_view worker);  // LIST, per worker
+std::string scheduled(std::string_view queue);                             // ZSET id -> due ms
+std::string dead(std::string_view queue);                                  // LIST of failed ids
+std::string job(std::string_view queue, std::string_view id);             // HASH, the record
+std::string job_prefix(std::string_view queue);                            // job(queue, "")
+std::string counts(std::string_view queue);                                // HASH status -> n
+std::string idempotency(std::string_view queue, std::string_view key);    // STRING -> job id
+
+// Global (no hash tag; never touched by a script):
+std::string job_queue(std::string_view id);  // STRING: the queue of a job, to find it by id
+std::string queues();                        // SET of queue names ever used
+
+// Pub/sub channels:
+std::string done_channel(std::string_view queue);  // a job of the queue reached an end
+std::string done_pattern();                         // every queue's done channel
+std::string cancel_channel();                       // a running job was asked to stop
+
+// The queue name inside a done channel name, or empty when it is not one.
+std::string_view queue_of_done_channel(std::string_view channel);
+
+}  // namespace coqueue::keys

@@ -1,0 +1,18 @@
+-- activate: a worker moved a job id from pending into its processing list (LMOVE/BLMOVE);
+-- mark the job processing for that worker, count the attempt, record the lease.
+-- KEYS[1] job hash          KEYS[2] processing list of the worker    KEYS[3] counts hash
+-- ARGV[1] id                ARGV[2] worker id        ARGV[3] now (unix ms)
+-- ARGV[4] lease (ms)
+-- Returns the job hash as a flat field/value array, or false when the job is gone or no
+-- longer queued (it was cancelled while it waited); its id then leaves the processing list.
+local status = redis.call('HGET', KEYS[1], 'status')
+if status ~= 'queued' then
+  redis.call('LREM', KEYS[2], 1, ARGV[1])
+  return false
+end
+redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+redis.call('HSET', KEYS[1], 'status', 'processing', 'started_at', ARGV[3], 'worker', ARGV[2],
+  'lease_until', tonumber(ARGV[3]) + tonumber(ARGV[4]))
+redis.call('HINCRBY', KEYS[3], 'queued', -1)
+redis.call('HINCRBY', KEYS[3], 'processing', 1)
+return redis.call('HGETALL', KEYS[1])

@@ -1,0 +1,400 @@
+// The broker contract, held against both brokers: the in-memory one of the embedded mode and
+// the Redis one (against a private redis-server per test).
+
+#include <set>
+
+#include <boost/asio/co_spawn.hpp>
+#include <gtest/gtest.h>
+
+#include "core/queue/memory_broker.hpp"
+#include "core/queue/redis_broker.hpp"
+#include "core/queue/redis_keys.hpp"
+#include "tests/support/redis_server.hpp"
+#include "tests/support/run_coroutine.hpp"
+#include "worker/builtin/builtin.hpp"
+#include "worker/processor.hpp"
+
+namespace coqueue {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+RetryPolicy fast_retries() {
+  RetryPolicy r;
+  r.base = 20ms;
+  r.jitter = 0;
+  return r;
+}
+
+struct MemoryBackend {
+  static constexpr const char* name = "memory";
+  std::unique_ptr<MemoryBroker> broker;
+  void make(asio::io_context& io) {
+    MemoryBrokerSettings s;
+    s.retry = fast_retries();
+    broker = std::make_unique<MemoryBroker>(io.get_executor(), s);
+  }
+};
+
+struct RedisBackend {
+  static constexpr const char* name = "redis";
+  test::RedisServer redis;
+  std::unique_ptr<RedisBroker> broker;
+  void make(asio::io_context& io) {
+    RedisBrokerSettings s;
+    s.redis = redis.client_config();
+    s.retry = fast_retries();
+    s.max_block = 100ms;
+    s.promote_interval = 10ms;
+    broker = std::make_unique<RedisBroker>(io.get_executor(), s);
+    broker->start();
+    // Wait until the completion subscription is in place, so no test publishes into the void.
+    redis::Connection probe(io.get_executor(), redis.client_config());
+    probe.start();
+    CompletionHub::Subscription heard(broker->completions(), "probe");
+    for (int i = 0; i < 500; ++i) {
+      redis::Request r;
+      r.push("PUBLISH", keys::done_channel("probe-queue"), "probe");
+      test::run(io, probe.exec(std::move(r)));
+      if (test::run(io, heard.wait_until(Clock::now() + 10ms))) return;
+    }
+    throw std::runtime_error("the broker never subscribed");
+  }
+};
+
+template <class Backend>
+class BrokerContractTest : public ::testing::Test {
+ protected:
+  BrokerContractTest() { backend.make(io); }
+
+  Broker& broker() { return *backend.broker; }
+
+  static JobSpec spec(std::string type = "echo", std::string queue = "default") {
+    JobSpec s;
+    s.type = std::move(type);
+    s.queue = std::move(queue);
+    s.payload = {{"n", 1}};
+    return s;
+  }
+
+  Job enqueue(JobSpec s) {
+    auto r = test::run(io, broker().enqueue(std::move(s)));
+    EXPECT_TRUE(r.has_value());
+    return r->job;
+  }
+
+  std::optional<Job> claim(std::vector<std::string> queues = {"default"},
+                           std::string worker = "w1", std::chrono::milliseconds wait = 0ms) {
+    return test::run(io, broker().claim(std::move(queues), std::move(worker), wait));
+  }
+
+  Job get(const std::string& id) { return *test::run(io, broker().get(id)); }
+
+  asio::io_context io;
+  Backend backend;
+};
+
+struct BackendNames {
+  template <class T>
+  static std::string GetName(int) {
+    return T::name;
+  }
+};
+
+using Backends = ::testing::Types<MemoryBackend, RedisBackend>;
+TYPED_TEST_SUITE(BrokerContractTest, Backends, BackendNames);
+
+TYPED_TEST(BrokerContractTest, EnqueueThenClaimMarksProcessing) {
+  const Job queued = this->enqueue(this->spec());
+  EXPECT_EQ(queued.status, JobStatus::queued);
+  EXPECT_EQ(queued.attempts, 0);
+  EXPECT_EQ(queued.payload.at("n"), 1);
+  EXPECT_EQ(this->get(queued.id).type, "echo");
+  const auto claimed = this->claim();
+  ASSERT_TRUE(claimed);
+  EXPECT_EQ(claimed->id, queued.id);
+  EXPECT_EQ(claimed->status, JobStatus::processing);
+  EXPECT_EQ(claimed->attempts, 1);
+  EXPECT_EQ(claimed->worker, "w1");
+  EXPECT_TRUE(claimed->started_at);
+  EXPECT_FALSE(this->claim());
+}
+
+TYPED_TEST(BrokerContractTest, FifoWithinAQueueAndPriorityAcrossQueues) {
+  const Job a = this->enqueue(this->spec("echo", "low"));
+  const Job b = this->enqueue(this->spec("echo", "high"));
+  const Job c = this->enqueue(this->spec("echo", "high"));
+  EXPECT_EQ(this->claim({"high", "low"})->id, b.id);
+  EXPECT_EQ(this->claim({"high", "low"})->id, c.id);
+  EXPECT_EQ(this->claim({"high", "low"})->id, a.id);
+}
+
+TYPED_TEST(BrokerContractTest, AWaitingClaimWakesOnEnqueue) {
+  std::optional<Job> claimed;
+  bool returned = false;
+  asio::co_spawn(this->io, this->broker().claim({"default"}, "w1", 5s),
+                 [&](std::exception_ptr, std::optional<Job> j) {
+                   claimed = std::move(j);
+                   returned = true;
+                 });
+  test::run_for(this->io, 30ms);
+  EXPECT_FALSE(returned);
+  const auto start = Clock::now();
+  const Job job = this->enqueue(this->spec());
+  while (!returned && Clock::now() - start < 3s) test::run_for(this->io, 1ms);
+  ASSERT_TRUE(claimed);
+  EXPECT_EQ(claimed->id, job.id);
+  EXPECT_LT(Clock::now() - start, 1s);
+}
+
+TYPED_TEST(BrokerContractTest, AnEmptyClaimReturnsNothingAfterItsWait) {
+  const auto start = Clock::now();
+  EXPECT_FALSE(this->claim({"default"}, "w1", 50ms));
+  EXPECT_GE(Clock::now() - start, 45ms);
+}
+
+awaitable<void> claim_until(Broker& broker, std::string worker, std::vector<std::string>& out,
+                            std::size_t total, Clock::time_point until) {
+  const std::vector<std::string> queues{"default"};
+  while (out.size() < total && Clock::now() < until) {
+    auto job = co_await broker.claim(queues, worker, 50ms);
+    if (job) out.push_back(job->id);
+  }
+}
+
+TYPED_TEST(BrokerContractTest, ManyConcurrentClaimersNeverShareAJob) {
+  constexpr std::size_t jobs = 300;
+  constexpr int claimers = 16;
+  for (std::size_t i = 0; i < jobs; ++i) this->enqueue(this->spec());
+  std::vector<std::string> claimed;
+  int finished = 0;
+  const auto until = Clock::now() + 20s;
+  for (int c = 0; c < claimers; ++c) {
+    std::string worker = "w";
+    worker += std::to_string(c);
+    asio::co_spawn(this->io, claim_until(this->broker(), worker, claimed, jobs, until),
+                   [&](std::exception_ptr) { ++finished; });
+  }
+  while (finished < claimers) test::run_for(this->io, 5ms);
+  const std::set<std::string> unique(claimed.begin(), claimed.end());
+  EXPECT_EQ(claimed.size(), jobs);
+  EXPECT_EQ(unique.size(), jobs);
+}
+
+TYPED_TEST(BrokerContractTest, CompleteStoresTheResultAndWakesWaiters) {
+  const Job job = this->enqueue(this->spec());
+  this->claim();
+  CompletionHub::Subscription waiting(this->broker().completions(), job.id);
+  test::run(this->io, this->broker().complete(job.id, "w1", boost::json::value{{"ok", true}}));
+  EXPECT_TRUE(test::run(this->io, waiting.wait_until(Clock::now() + 2s)));
+  const Job done = this->get(job.id);
+  EXPECT_EQ(done.status, JobStatus::completed);
+  EXPECT_EQ(done.result->at("ok"), true);
+  EXPECT_TRUE(done.finished_at);
+}
+
+TYPED_TEST(BrokerContractTest, OnlyTheHolderMayFinishARun) {
+  const Job job = this->enqueue(this->spec());
+  this->claim({"default"}, "w1");
+  test::run(this->io, this->broker().complete(job.id, "intruder", boost::json::value(1)));
+  EXPECT_EQ(test::run(this->io, this->broker().fail(job.id, "intruder", "x")),
+            FailOutcome::ignored);
+  EXPECT_EQ(this->get(job.id).status, JobStatus::processing);
+  test::run(this->io, this->broker().complete(job.id, "w1", boost::json::value(2)));
+  test::run(this->io, this->broker().complete(job.id, "w1", boost::json::value(3)));
+  EXPECT_EQ(*this->get(job.id).result, 2);
+}
+
+TYPED_TEST(BrokerContractTest, AFailedRunIsRetriedAfterBackoffThenFails) {
+  JobSpec s = this->spec();
+  s.max_attempts = 2;
+  const Job job = this->enqueue(s);
+  this->claim();
+  EXPECT_EQ(test::run(this->io, this->broker().fail(job.id, "w1", "boom")),
+            FailOutcome::retry_scheduled);
+  const Job waiting = this->get(job.id);
+  EXPECT_EQ(waiting.status, JobStatus::scheduled);
+  EXPECT_EQ(waiting.error, "boom");
+  EXPECT_TRUE(waiting.run_at);
+  EXPECT_FALSE(this->claim());  // not before the backoff
+
+  const auto again = this->claim({"default"}, "w2", 3s);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->id, job.id);
+  EXPECT_EQ(again->attempts, 2);
+  EXPECT_EQ(test::run(this->io, this->broker().fail(job.id, "w2", "boom again")),
+            FailOutcome::failed);
+  const Job failed = this->get(job.id);
+  EXPECT_EQ(failed.status, JobStatus::failed);
+  EXPECT_EQ(failed.error, "boom again");
+}
+
+TYPED_TEST(BrokerContractTest, DelayedJobsWaitTheirTurn) {
+  JobSpec s = this->spec();
+  s.delay_ms = 60;
+  const auto start = Clock::now();
+  const Job job = this->enqueue(s);
+  EXPECT_EQ(job.status, JobStatus::scheduled);
+  EXPECT_FALSE(this->claim());
+  const auto claimed = this->claim({"default"}, "w1", 3s);
+  ASSERT_TRUE(claimed);
+  EXPECT_EQ(claimed->id, job.id);
+  EXPECT_GE(Clock::now() - start, 60ms);
+}
+
+TYPED_TEST(BrokerContractTest, CancelQueuedAndScheduledJobsAtOnce) {
+  const Job queued = this->enqueue(this->spec());
+  JobSpec later = this->spec();
+  later.delay_ms = 10;
+  const Job scheduled = this->enqueue(later);
+  EXPECT_EQ(test::run(this->io, this->broker().cancel(queued.id)).outcome,
+            CancelOutcome::cancelled);
+  EXPECT_EQ(test::run(this->io, this->broker().cancel(scheduled.id)).outcome,
+            CancelOutcome::cancelled);
+  EXPECT_EQ(this->get(queued.id).status, JobStatus::cancelled);
+  EXPECT_FALSE(this->claim({"default"}, "w1", 100ms));  // neither ever runs
+  EXPECT_EQ(test::run(this->io, this->broker().cancel(queued.id)).outcome,
+            CancelOutcome::already_finished);
+  EXPECT_EQ(test::run(this->io, this->broker().cancel("01a20402-5c32-7167-a3ee-39d8ffc0e858"))
+                .outcome,
+            CancelOutcome::not_found);
+}
+
+TYPED_TEST(BrokerContractTest, CancelARunningJobTellsTheListenerAndIsNeverRetried) {
+  std::vector<std::string> told;
+  this->broker().set_cancel_listener([&](std::string_view id) { told.emplace_back(id); });
+  const Job job = this->enqueue(this->spec());
+  this->claim();
+  const CancelResult r = test::run(this->io, this->broker().cancel(job.id));
+  EXPECT_EQ(r.outcome, CancelOutcome::cancel_requested);
+  EXPECT_TRUE(r.job->cancel_requested);
+  const auto until = Clock::now() + 2s;
+  while (told.empty() && Clock::now() < until) test::run_for(this->io, 2ms);
+  EXPECT_EQ(told, std::vector<std::string>{job.id});
+  test::run(this->io, this->broker().fail(job.id, "w1", "stopped"));
+  EXPECT_EQ(this->get(job.id).status, JobStatus::cancelled);
+}
+
+TYPED_TEST(BrokerContractTest, IdempotencyKeyReturnsTheFirstJobOrConflicts) {
+  JobSpec s = this->spec();
+  s.idempotency_key = "order-1";
+  const Job first = this->enqueue(s);
+  auto again = test::run(this->io, this->broker().enqueue(s));
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->created);
+  EXPECT_EQ(again->job.id, first.id);
+  JobSpec reordered = s;
+  reordered.payload = boost::json::value{{"n", 1}};  // equal JSON is the same submission
+  EXPECT_FALSE(test::run(this->io, this->broker().enqueue(reordered))->created);
+  JobSpec different = s;
+  different.payload = {{"n", 2}};
+  auto conflict = test::run(this->io, this->broker().enqueue(different));
+  ASSERT_FALSE(conflict);
+  EXPECT_EQ(conflict.error(), queue_errc::idempotency_conflict);
+  JobSpec other_queue = different;
+  other_queue.queue = "elsewhere";  // keys are scoped to their queue
+  EXPECT_TRUE(test::run(this->io, this->broker().enqueue(other_queue))->created);
+}
+
+TYPED_TEST(BrokerContractTest, StatsCountEachQueueByStatus) {
+  this->enqueue(this->spec("echo", "a"));
+  this->enqueue(this->spec("echo", "a"));
+  const Job b = this->enqueue(this->spec("echo", "b"));
+  this->claim({"b"});
+  test::run(this->io, this->broker().complete(b.id, "w1", nullptr));
+  const QueueStats stats = test::run(this->io, this->broker().stats());
+  EXPECT_EQ(stats.queues.at("a")[JobStatus::queued], 2);
+  EXPECT_EQ(stats.queues.at("b")[JobStatus::completed], 1);
+  EXPECT_EQ(stats.queues.at("b")[JobStatus::processing], 0);
+  EXPECT_EQ(stats.totals()[JobStatus::queued], 2);
+}
+
+TYPED_TEST(BrokerContractTest, InterruptClaimsReleasesOnlyThatWorker) {
+  int returned = 0;
+  for (const char* w : {"stopping", "other"}) {
+    asio::co_spawn(this->io, this->broker().claim({"default"}, w, 10s),
+                   [&](std::exception_ptr, std::optional<Job>) { ++returned; });
+  }
+  test::run_for(this->io, 20ms);
+  this->broker().interrupt_claims("stopping");
+  const auto until = Clock::now() + 2s;
+  while (returned < 1 && Clock::now() < until) test::run_for(this->io, 5ms);
+  EXPECT_EQ(returned, 1);
+  this->broker().interrupt_claims("other");
+  while (returned < 2 && Clock::now() < until + 2s) test::run_for(this->io, 5ms);
+  EXPECT_EQ(returned, 2);
+}
+
+// The worker's processor on top of each broker: jobs run, retry, and stop when cancelled.
+TYPED_TEST(BrokerContractTest, AProcessorRunsJobsThroughTheBroker) {
+  worker::Registry registry;
+  worker::builtin::register_all(registry);
+  worker::CpuPool cpu(1);
+  worker::ProcessorSettings ps;
+  ps.worker_id = "proc-1";
+  ps.concurrency = 4;
+  ps.claim_wait = 100ms;
+  worker::Processor processor(this->io.get_executor(), this->broker(), registry, cpu, ps);
+  processor.start();
+
+  std::vector<std::string> echoes;
+  for (int i = 0; i < 20; ++i) {
+    JobSpec s = this->spec();
+    s.payload = i;
+    echoes.push_back(this->enqueue(s).id);
+  }
+  JobSpec flaky = this->spec("fail");
+  flaky.payload = {{"times", 1}};
+  const std::string retried = this->enqueue(flaky).id;
+  JobSpec long_sleep = this->spec("sleep");
+  long_sleep.payload = {{"ms", 30'000}};
+  const std::string cancelled = this->enqueue(long_sleep).id;
+
+  const auto wait_end = [&](const std::string& id) {
+    const auto until = Clock::now() + 10s;
+    Job job = this->get(id);
+    while (!is_terminal(job.status) && Clock::now() < until) {
+      test::run_for(this->io, 5ms);
+      job = this->get(id);
+    }
+    return job;
+  };
+  for (std::size_t i = 0; i < echoes.size(); ++i) {
+    const Job done = wait_end(echoes[i]);
+    EXPECT_EQ(done.status, JobStatus::completed);
+    EXPECT_EQ(*done.result, static_cast<std::int64_t>(i));
+  }
+  const Job second_try = wait_end(retried);
+  EXPECT_EQ(second_try.status, JobStatus::completed);
+  EXPECT_EQ(second_try.attempts, 2);
+
+  while (this->get(cancelled).status != JobStatus::processing) test::run_for(this->io, 2ms);
+  EXPECT_EQ(test::run(this->io, this->broker().cancel(cancelled)).outcome,
+            CancelOutcome::cancel_requested);
+  EXPECT_EQ(wait_end(cancelled).status, JobStatus::cancelled);
+  test::run(this->io, processor.shutdown(Clock::now() + 5s, false));
+}
+
+// Fencing: once another run holds the job (as after a lease expired and the job was taken
+// over), the first run can no longer complete it.
+TEST(RedisBrokerFencing, AStaleRunCannotCompleteTheJob) {
+  asio::io_context io;  // first, so it outlives the broker that uses it
+  RedisBackend backend;
+  backend.make(io);
+  RedisBroker& broker = *backend.broker;
+  JobSpec s;
+  s.type = "echo";
+  const Job job = test::run(io, broker.enqueue(s))->job;
+  ASSERT_TRUE(test::run(io, broker.claim({"default"}, "w1", 0ms)));
+  // Another worker's run took the job over: worker w2, attempt 2.
+  backend.redis.command("HSET " + keys::job("default", job.id) + " worker w2 attempts 2");
+  test::run(io, broker.complete(job.id, "w1", boost::json::value("late")));
+  const Job after = *test::run(io, broker.get(job.id));
+  EXPECT_EQ(after.status, JobStatus::processing);
+  EXPECT_EQ(after.worker, "w2");
+  EXPECT_FALSE(after.result);
+}
+
+}  // namespace
+}  // namespace coqueue
