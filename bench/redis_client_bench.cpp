@@ -90,11 +90,19 @@ void run_round_trips(benchmark::State& state, const char* command, std::int64_t 
 }
 
 // N requests in flight on one connection (compare: redis-benchmark -c 1 -P N).
-void BM_RedisSet(benchmark::State& s) { run_round_trips(s, "SET", 1, s.range(0)); }
-void BM_RedisGet(benchmark::State& s) { run_round_trips(s, "GET", 1, s.range(0)); }
-void BM_RedisLpush(benchmark::State& s) { run_round_trips(s, "LPUSH", 1, s.range(0)); }
+void BM_RedisSet(benchmark::State& s) {
+  run_round_trips(s, "SET", 1, s.range(0));
+}
+void BM_RedisGet(benchmark::State& s) {
+  run_round_trips(s, "GET", 1, s.range(0));
+}
+void BM_RedisLpush(benchmark::State& s) {
+  run_round_trips(s, "LPUSH", 1, s.range(0));
+}
 // C connections with one request in flight each (compare: redis-benchmark -c C -P 1).
-void BM_RedisSetConnections(benchmark::State& s) { run_round_trips(s, "SET", s.range(0), 1); }
+void BM_RedisSetConnections(benchmark::State& s) {
+  run_round_trips(s, "SET", s.range(0), 1);
+}
 BENCHMARK(BM_RedisSet)->Arg(1)->Arg(10)->Arg(50)->Arg(100)->UseRealTime();
 BENCHMARK(BM_RedisGet)->Arg(1)->Arg(10)->Arg(50)->Arg(100)->UseRealTime();
 BENCHMARK(BM_RedisLpush)->Arg(1)->Arg(10)->Arg(50)->Arg(100)->UseRealTime();

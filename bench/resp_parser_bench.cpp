@@ -50,8 +50,12 @@ void parse(benchmark::State& state, bool build) {
 }
 
 // The parser alone (views into the buffer), and with replies built into RespValue trees.
-void BM_RespParseNodes(benchmark::State& state) { parse(state, false); }
-void BM_RespParseAndBuild(benchmark::State& state) { parse(state, true); }
+void BM_RespParseNodes(benchmark::State& state) {
+  parse(state, false);
+}
+void BM_RespParseAndBuild(benchmark::State& state) {
+  parse(state, true);
+}
 BENCHMARK(BM_RespParseNodes)->Arg(16)->Arg(1024)->Arg(64 * 1024);
 BENCHMARK(BM_RespParseAndBuild)->Arg(16)->Arg(1024)->Arg(64 * 1024);
 

@@ -104,8 +104,8 @@ int main(int argc, char** argv) {
   cli.add("duration", "5s", "how long to drive");
   cli.add("job", "echo", "job to submit: echo, sleep:<ms> or cpu:<ms>");
   if (auto exit_code = cli.parse_for_main(argc, argv)) return *exit_code;
-  log::configure({.level = log::Level::info, .format = log::Format::text, .role = "loadtest",
-                  .instance = ""});
+  log::configure(
+      {.level = log::Level::info, .format = log::Format::text, .role = "loadtest", .instance = ""});
 
   Plan plan;
   std::string target = cli.get("target");
@@ -136,8 +136,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "coqueue-loadtest: bad --job '%s'\n", job.c_str());
       return 2;
     }
-    plan.body = R"({"type":")" + job.substr(0, sep) + R"(","payload":{"ms":)" +
-                std::to_string(*ms) + "}}";
+    plan.body =
+        R"({"type":")" + job.substr(0, sep) + R"(","payload":{"ms":)" + std::to_string(*ms) + "}}";
   } else {
     std::fprintf(stderr, "coqueue-loadtest: --job must be echo, sleep:<ms> or cpu:<ms>\n");
     return 2;
@@ -169,8 +169,8 @@ int main(int argc, char** argv) {
     errors += t.errors;
   }
   std::sort(all.begin(), all.end());
-  std::printf("clients=%zu duration_s=%.2f jobs=%zu errors=%zu failed_clients=%zu\n",
-              plan.clients, seconds, all.size(), errors, failed_clients);
+  std::printf("clients=%zu duration_s=%.2f jobs=%zu errors=%zu failed_clients=%zu\n", plan.clients,
+              seconds, all.size(), errors, failed_clients);
   std::printf("jobs_per_s=%.0f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
               static_cast<double>(all.size()) / seconds, percentile_ms(all, 0.50),
               percentile_ms(all, 0.90), percentile_ms(all, 0.99), percentile_ms(all, 1.0));

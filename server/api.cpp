@@ -19,8 +19,8 @@ awaitable<Response> Api::handle(Request request) {
   const auto routed = route(request.method, target->encoded_path());
   if (const auto* miss = std::get_if<RouteMiss>(&routed)) {
     if (miss->status == 405) {
-      Response r = error_response(405, "method_not_allowed",
-                                  "this path takes " + miss->allow + " only");
+      Response r =
+          error_response(405, "method_not_allowed", "this path takes " + miss->allow + " only");
       r.headers.emplace_back("Allow", miss->allow);
       co_return r;
     }

@@ -42,15 +42,14 @@ Method to_method(http::verb verb) {
 
 // The answer to a request that could not be read whole; nothing when the peer simply left or
 // was too slow, in which case the connection just closes.
-std::optional<Response> answer_for_read_error(const error_code& ec,
-                                              const HttpSettings& settings) {
+std::optional<Response> answer_for_read_error(const error_code& ec, const HttpSettings& settings) {
   if (ec == http::error::header_limit) {
     return error_response(431, "headers_too_large", "the request headers are too large");
   }
   if (ec == http::error::body_limit) {
-    return error_response(413, "body_too_large",
-                          "the request body is over the limit of " +
-                              std::to_string(settings.body_limit) + " bytes");
+    return error_response(
+        413, "body_too_large",
+        "the request body is over the limit of " + std::to_string(settings.body_limit) + " bytes");
   }
   if (ec == beast::error::timeout || ec == http::error::end_of_stream ||
       ec == http::error::partial_message || ec == asio::error::eof ||
@@ -152,7 +151,8 @@ awaitable<void> run_http_session(asio::ip::tcp::socket socket, SessionContext& c
     }
     if (!parser.is_done()) {
       stream.expires_after(settings.body_timeout);
-      auto [body_ec, body_bytes] = co_await http::async_read(stream, buffer, parser, tuple_awaitable);
+      auto [body_ec, body_bytes] =
+          co_await http::async_read(stream, buffer, parser, tuple_awaitable);
       if (body_ec) {
         if (auto answer = answer_for_read_error(body_ec, settings)) {
           co_await write_response(stream, *answer, version, false, settings.write_timeout);
@@ -168,8 +168,8 @@ awaitable<void> run_http_session(asio::ip::tcp::socket socket, SessionContext& c
     Response response = co_await ctx.api.handle(to_request(parser.get()));
     const bool keep_going = keep_alive && !ctx.stopping;
     // Named, not `!co_await …` in the condition: GCC 12 miscompiles that form.
-    const bool sent =
-        co_await write_response(stream, response, version, keep_going, settings.write_timeout, head);
+    const bool sent = co_await write_response(stream, response, version, keep_going,
+                                              settings.write_timeout, head);
     if (!sent || !keep_going) {
       break;
     }

@@ -8,13 +8,13 @@
 namespace coqueue::server {
 
 struct HttpSettings {
-  std::uint64_t body_limit = 1 << 20;               // larger bodies get 413
-  std::uint32_t header_limit = 16 * 1024;           // larger headers get 431
+  std::uint64_t body_limit = 1 << 20;                // larger bodies get 413
+  std::uint32_t header_limit = 16 * 1024;            // larger headers get 431
   std::chrono::milliseconds header_timeout{10'000};  // from the first byte of a request
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request
   std::chrono::milliseconds body_timeout{30'000};    // to receive the body after the headers
   std::chrono::milliseconds write_timeout{30'000};
-  std::chrono::milliseconds linger_time{5'000};      // draining a refused body, at most
+  std::chrono::milliseconds linger_time{5'000};  // draining a refused body, at most
   std::size_t max_connections = 10'000;
 };
 

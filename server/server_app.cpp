@@ -35,7 +35,8 @@ ServerApp::ServerApp(asio::io_context& io, ServerConfig config)
     processor_ = std::make_unique<worker::Processor>(ex_, *broker_, registry_, cpu_, settings);
   }
   api_ = std::make_unique<Api>(*broker_, registry_, config_.api);
-  sessions_ = std::make_unique<SessionContext>(SessionContext{*api_, tracker_, config_.http, stopping_});
+  sessions_ =
+      std::make_unique<SessionContext>(SessionContext{*api_, tracker_, config_.http, stopping_});
   listener_ = std::make_unique<Listener>(ex_, endpoint_of(config_), config_.reuse_port, *sessions_);
 }
 

@@ -111,8 +111,7 @@ std::variant<ServerConfig, std::string> read_server_config(const CommandLine& cl
   c.memory.retry.base = r.duration("retry-base");
   c.memory.retry.cap = r.duration("retry-cap");
   c.memory.result_ttl = r.duration("result-ttl");
-  c.memory.max_finished_jobs =
-      static_cast<std::size_t>(r.integer("max-finished", 0, 100'000'000));
+  c.memory.max_finished_jobs = static_cast<std::size_t>(r.integer("max-finished", 0, 100'000'000));
 
   c.log.role = "server";
   c.log.instance = cli.get("instance");

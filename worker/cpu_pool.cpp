@@ -11,9 +11,13 @@ namespace coqueue::worker {
 
 CpuPool::CpuPool(std::size_t threads) : pool_(threads == 0 ? 1 : threads) {}
 
-CpuPool::~CpuPool() { join(); }
+CpuPool::~CpuPool() {
+  join();
+}
 
-void CpuPool::join() { pool_.join(); }
+void CpuPool::join() {
+  pool_.join();
+}
 
 awaitable<void> CpuPool::run(std::function<void()> work) {
   auto initiate = [this](auto handler, std::function<void()> fn) {
@@ -28,9 +32,8 @@ awaitable<void> CpuPool::run(std::function<void()> work) {
         error = std::current_exception();
       }
       auto ex = home.get_executor();
-      asio::post(ex, [handler = std::move(handler), error]() mutable {
-        std::move(handler)(error);
-      });
+      asio::post(ex,
+                 [handler = std::move(handler), error]() mutable { std::move(handler)(error); });
       home.reset();
     });
   };

@@ -45,7 +45,9 @@ Processor::Processor(executor ex, Broker& broker, const Registry& registry, CpuP
   });
 }
 
-Processor::~Processor() { broker_.set_cancel_listener({}); }
+Processor::~Processor() {
+  broker_.set_cancel_listener({});
+}
 
 void Processor::start() {
   for (std::size_t i = 0; i < settings_.concurrency; ++i) {

@@ -13,8 +13,7 @@ void append(std::string& out, const boost::json::value& v) {
     std::vector<const boost::json::key_value_pair*> members;
     members.reserve(o->size());
     for (const auto& kv : *o) members.push_back(&kv);
-    std::sort(members.begin(), members.end(),
-              [](auto* a, auto* b) { return a->key() < b->key(); });
+    std::sort(members.begin(), members.end(), [](auto* a, auto* b) { return a->key() < b->key(); });
     out += '{';
     for (std::size_t i = 0; i < members.size(); ++i) {
       if (i > 0) out += ',';

@@ -20,7 +20,9 @@ const std::error_category& job_category() {
   return category;
 }
 
-std::error_code make_error_code(job_errc e) { return {static_cast<int>(e), job_category()}; }
+std::error_code make_error_code(job_errc e) {
+  return {static_cast<int>(e), job_category()};
+}
 
 std::string_view code_name(job_errc e) {
   switch (e) {

@@ -54,8 +54,8 @@ bool is_job_id(std::string_view text) {
       return false;
     }
   }
-  return text[14] == '7' && (text[19] == '8' || text[19] == '9' || text[19] == 'a' ||
-                             text[19] == 'b');
+  return text[14] == '7' &&
+         (text[19] == '8' || text[19] == '9' || text[19] == 'a' || text[19] == 'b');
 }
 
 }  // namespace coqueue

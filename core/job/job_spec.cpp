@@ -8,8 +8,8 @@ namespace coqueue {
 namespace {
 
 bool is_name_char(char c, bool allow_colon) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '_' || c == '.' || c == '-' || (allow_colon && c == ':');
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '.' || c == '-' || (allow_colon && c == ':');
 }
 
 bool all_name_chars(std::string_view s, bool allow_colon) {
@@ -19,7 +19,9 @@ bool all_name_chars(std::string_view s, bool allow_colon) {
   return true;
 }
 
-JobSpecError error(job_errc code, std::string message) { return {code, std::move(message)}; }
+JobSpecError error(job_errc code, std::string message) {
+  return {code, std::move(message)};
+}
 
 // Reads a bounded integer field, turning a bad one into the spec's error.
 std::optional<JobSpecError> read_int(const boost::json::value& v, std::string_view field,
@@ -60,9 +62,9 @@ JobSpecResult parse_job_spec(const boost::json::value& body, const JobSpecLimits
       if (!v.is_string()) return error(job_errc::wrong_type, "type must be a string");
       const std::string_view type = v.get_string();
       if (!is_valid_type_name(type, limits.max_type_length)) {
-        return error(job_errc::invalid_value,
-                     "type must be 1-" + std::to_string(limits.max_type_length) +
-                         " characters of A-Za-z0-9_.:-");
+        return error(job_errc::invalid_value, "type must be 1-" +
+                                                  std::to_string(limits.max_type_length) +
+                                                  " characters of A-Za-z0-9_.:-");
       }
       spec.type = type;
       has_type = true;

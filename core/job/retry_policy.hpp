@@ -8,10 +8,10 @@
 namespace coqueue {
 
 struct RetryPolicy {
-  std::chrono::milliseconds base{1000};     // delay before the first retry
-  double factor = 2.0;                      // growth per further attempt
-  std::chrono::milliseconds cap{600'000};   // no delay is longer than this
-  double jitter = 0.2;                      // +/- this fraction, so retries of a burst spread out
+  std::chrono::milliseconds base{1000};    // delay before the first retry
+  double factor = 2.0;                     // growth per further attempt
+  std::chrono::milliseconds cap{600'000};  // no delay is longer than this
+  double jitter = 0.2;                     // +/- this fraction, so retries of a burst spread out
 };
 
 // The delay before the run that follows `failed_attempt` (1-based); `unit_random` in [0, 1).

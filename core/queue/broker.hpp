@@ -70,8 +70,7 @@ class Broker {
   // The end of a run. A call for a job this worker no longer holds is ignored.
   virtual awaitable<void> complete(std::string id, std::string worker_id,
                                    boost::json::value result) = 0;
-  virtual awaitable<FailOutcome> fail(std::string id, std::string worker_id,
-                                      std::string error) = 0;
+  virtual awaitable<FailOutcome> fail(std::string id, std::string worker_id, std::string error) = 0;
   virtual awaitable<void> finish_cancelled(std::string id, std::string worker_id) = 0;
 
   // Called with the id of a processing job whose cancellation was asked for.

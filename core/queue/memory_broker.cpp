@@ -10,7 +10,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-SystemTime wall_now() { return std::chrono::system_clock::now(); }
+SystemTime wall_now() {
+  return std::chrono::system_clock::now();
+}
 
 // Idempotency keys are scoped to their queue, as in the Redis broker (where a key must live in
 // its queue's cluster slot).
@@ -24,18 +26,16 @@ std::string idempotency_slot(const std::string& queue, const std::string& key) {
 }  // namespace
 
 MemoryBroker::MemoryBroker(executor ex, MemoryBrokerSettings settings)
-    : ex_(ex),
-      settings_(settings),
-      rng_(std::random_device{}()),
-      schedule_timer_(ex),
-      hub_(ex) {}
+    : ex_(ex), settings_(settings), rng_(std::random_device{}()), schedule_timer_(ex), hub_(ex) {}
 
 MemoryBroker::~MemoryBroker() {
   *alive_ = false;
   schedule_timer_.cancel();
 }
 
-awaitable<bool> MemoryBroker::ready() { co_return true; }
+awaitable<bool> MemoryBroker::ready() {
+  co_return true;
+}
 
 awaitable<boost::system::result<EnqueueResult, std::error_code>> MemoryBroker::enqueue(
     JobSpec spec) {
@@ -177,7 +177,9 @@ void MemoryBroker::set_cancel_listener(CancelListener listener) {
   cancel_listener_ = std::move(listener);
 }
 
-std::size_t MemoryBroker::unfinished_jobs() const { return unfinished_; }
+std::size_t MemoryBroker::unfinished_jobs() const {
+  return unfinished_;
+}
 
 std::optional<Job> MemoryBroker::take_next(const std::vector<std::string>& queues,
                                            const std::string& worker_id) {
@@ -268,8 +270,7 @@ void MemoryBroker::promote_due() {
 void MemoryBroker::wake_claimer(const std::string& queue) {
   for (auto it = claim_waiters_.begin(); it != claim_waiters_.end(); ++it) {
     ClaimWaiter* waiter = *it;
-    if (std::find(waiter->queues->begin(), waiter->queues->end(), queue) ==
-        waiter->queues->end()) {
+    if (std::find(waiter->queues->begin(), waiter->queues->end(), queue) == waiter->queues->end()) {
       continue;
     }
     waiter->woken = true;

@@ -87,7 +87,7 @@ class MemoryBroker final : public Broker {
   std::multimap<SteadyTime, std::string> scheduled_;
   asio::steady_timer schedule_timer_;
   std::optional<SteadyTime> schedule_timer_at_;
-  std::deque<std::pair<SteadyTime, std::string>> finished_;  // in finishing order, for expiry
+  std::deque<std::pair<SteadyTime, std::string>> finished_;   // in finishing order, for expiry
   std::unordered_map<std::string, std::string> idempotency_;  // queue\nkey -> job id
   std::list<ClaimWaiter*> claim_waiters_;
   std::map<std::string, StatusCounts> counts_;

@@ -20,7 +20,9 @@ const std::error_category& queue_category() {
   return category;
 }
 
-std::error_code make_error_code(queue_errc e) { return {static_cast<int>(e), queue_category()}; }
+std::error_code make_error_code(queue_errc e) {
+  return {static_cast<int>(e), queue_category()};
+}
 
 std::string_view code_name(queue_errc e) {
   switch (e) {

@@ -16,7 +16,9 @@ std::string tagged(std::string_view queue, std::string_view what) {
 
 }  // namespace
 
-std::string pending(std::string_view queue) { return tagged(queue, "pending"); }
+std::string pending(std::string_view queue) {
+  return tagged(queue, "pending");
+}
 
 std::string processing(std::string_view queue, std::string_view worker) {
   std::string k = tagged(queue, "processing:");
@@ -24,9 +26,15 @@ std::string processing(std::string_view queue, std::string_view worker) {
   return k;
 }
 
-std::string scheduled(std::string_view queue) { return tagged(queue, "scheduled"); }
-std::string dead(std::string_view queue) { return tagged(queue, "dead"); }
-std::string job_prefix(std::string_view queue) { return tagged(queue, "job:"); }
+std::string scheduled(std::string_view queue) {
+  return tagged(queue, "scheduled");
+}
+std::string dead(std::string_view queue) {
+  return tagged(queue, "dead");
+}
+std::string job_prefix(std::string_view queue) {
+  return tagged(queue, "job:");
+}
 
 std::string job(std::string_view queue, std::string_view id) {
   std::string k = job_prefix(queue);
@@ -34,7 +42,9 @@ std::string job(std::string_view queue, std::string_view id) {
   return k;
 }
 
-std::string counts(std::string_view queue) { return tagged(queue, "counts"); }
+std::string counts(std::string_view queue) {
+  return tagged(queue, "counts");
+}
 
 std::string idempotency(std::string_view queue, std::string_view key) {
   std::string k = tagged(queue, "idem:");
@@ -55,7 +65,9 @@ std::string queues() {
   return k;
 }
 
-std::string done_channel(std::string_view queue) { return tagged(queue, "done"); }
+std::string done_channel(std::string_view queue) {
+  return tagged(queue, "done");
+}
 
 std::string done_pattern() {
   std::string p(prefix);

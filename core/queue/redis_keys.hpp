@@ -11,13 +11,13 @@ namespace coqueue::keys {
 inline constexpr std::string_view prefix = "cq";
 
 // Per queue, hash tag {queue}:
-std::string pending(std::string_view queue);                               // LIST of due job ids
+std::string pending(std::string_view queue);                              // LIST of due job ids
 std::string processing(std::string_view queue, std::string_view worker);  // LIST, per worker
-std::string scheduled(std::string_view queue);                             // ZSET id -> due ms
-std::string dead(std::string_view queue);                                  // LIST of failed ids
+std::string scheduled(std::string_view queue);                            // ZSET id -> due ms
+std::string dead(std::string_view queue);                                 // LIST of failed ids
 std::string job(std::string_view queue, std::string_view id);             // HASH, the record
-std::string job_prefix(std::string_view queue);                            // job(queue, "")
-std::string counts(std::string_view queue);                                // HASH status -> n
+std::string job_prefix(std::string_view queue);                           // job(queue, "")
+std::string counts(std::string_view queue);                               // HASH status -> n
 std::string idempotency(std::string_view queue, std::string_view key);    // STRING -> job id
 
 // Global (no hash tag; never touched by a script):
@@ -26,8 +26,8 @@ std::string queues();                        // SET of queue names ever used
 
 // Pub/sub channels:
 std::string done_channel(std::string_view queue);  // a job of the queue reached an end
-std::string done_pattern();                         // every queue's done channel
-std::string cancel_channel();                       // a running job was asked to stop
+std::string done_pattern();                        // every queue's done channel
+std::string cancel_channel();                      // a running job was asked to stop
 
 // The queue name inside a done channel name, or empty when it is not one.
 std::string_view queue_of_done_channel(std::string_view channel);

@@ -104,7 +104,9 @@ void configure(Settings settings) {
   mutable_settings() = std::move(settings);
 }
 
-const Settings& settings() { return mutable_settings(); }
+const Settings& settings() {
+  return mutable_settings();
+}
 
 bool parse_level(std::string_view text, Level& out) {
   for (const Level l : {Level::error, Level::warn, Level::info, Level::debug}) {

@@ -31,8 +31,8 @@ class Value {
   Value(bool b) : v_(b) {}
   Value(double d) : v_(d) {}
   template <class I>
-    requires(std::is_integral_v<I> && !std::is_same_v<I, bool>)
-  Value(I i) : v_(static_cast<std::int64_t>(i)) {}
+  requires(std::is_integral_v<I> && !std::is_same_v<I, bool>) Value(I i)
+      : v_(static_cast<std::int64_t>(i)) {}
 
   const std::variant<std::string_view, std::int64_t, double, bool>& get() const { return v_; }
 
@@ -57,7 +57,9 @@ std::string format_line(Level level, std::string_view event, Fields fields);
 
 void write(Level level, std::string_view event, Fields fields);
 
-inline bool enabled(Level level) { return level <= settings().level; }
+inline bool enabled(Level level) {
+  return level <= settings().level;
+}
 
 inline void error(std::string_view event, Fields fields = {}) {
   if (enabled(Level::error)) write(Level::error, event, fields);

@@ -19,7 +19,8 @@ bool is_json_media_type(std::string_view content_type) {
   const std::string_view media = content_type.substr(0, content_type.find(';'));
   std::string lowered;
   for (const char c : media) {
-    if (c != ' ' && c != '\t') lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (c != ' ' && c != '\t')
+      lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   return lowered == "application/json";
 }
@@ -49,7 +50,8 @@ awaitable<Response> submit_job(Context ctx, Request request) {
   options.max_depth = ctx.settings.max_json_depth;
   boost::system::error_code ec;
   const boost::json::value body = boost::json::parse(request.body, ec, {}, options);
-  if (ec) co_return error_response(400, "malformed_json", "the body is not valid JSON: " + ec.message());
+  if (ec)
+    co_return error_response(400, "malformed_json", "the body is not valid JSON: " + ec.message());
 
   JobSpecResult parsed = parse_job_spec(body, ctx.settings.job_limits);
   if (const auto* error = std::get_if<JobSpecError>(&parsed)) {
@@ -58,9 +60,9 @@ awaitable<Response> submit_job(Context ctx, Request request) {
   JobSpec& spec = std::get<JobSpec>(parsed);
   const worker::JobType* type = ctx.types.find(spec.type);
   if (type == nullptr) {
-    co_return error_response(422, code_name(job_errc::unknown_type),
-                             "no job type '" + spec.type + "' (known: " + known_types(ctx.types) +
-                                 ")");
+    co_return error_response(
+        422, code_name(job_errc::unknown_type),
+        "no job type '" + spec.type + "' (known: " + known_types(ctx.types) + ")");
   }
   if (type->check_payload) {
     if (auto problem = type->check_payload(spec.payload)) {
@@ -123,9 +125,9 @@ awaitable<Response> cancel_job(Context ctx, std::string job_id) {
     case CancelOutcome::cancelled: co_return json_response(200, to_json(*result.job));
     case CancelOutcome::cancel_requested: co_return json_response(202, to_json(*result.job));
     case CancelOutcome::already_finished:
-      co_return error_response(409, "job_finished",
-                               "job '" + job_id + "' already ended as " +
-                                   std::string(to_string(result.job->status)));
+      co_return error_response(
+          409, "job_finished",
+          "job '" + job_id + "' already ended as " + std::string(to_string(result.job->status)));
   }
   co_return job_not_found(job_id);
 }

@@ -3,8 +3,8 @@
 
 #include <set>
 
-#include <boost/asio/co_spawn.hpp>
 #include <gtest/gtest.h>
+#include <boost/asio/co_spawn.hpp>
 
 #include "core/queue/memory_broker.hpp"
 #include "core/queue/redis_broker.hpp"
@@ -84,8 +84,8 @@ class BrokerContractTest : public ::testing::Test {
     return r->job;
   }
 
-  std::optional<Job> claim(std::vector<std::string> queues = {"default"},
-                           std::string worker = "w1", std::chrono::milliseconds wait = 0ms) {
+  std::optional<Job> claim(std::vector<std::string> queues = {"default"}, std::string worker = "w1",
+                           std::chrono::milliseconds wait = 0ms) {
     return test::run(io, broker().claim(std::move(queues), std::move(worker), wait));
   }
 
@@ -256,9 +256,9 @@ TYPED_TEST(BrokerContractTest, CancelQueuedAndScheduledJobsAtOnce) {
   EXPECT_FALSE(this->claim({"default"}, "w1", 100ms));  // neither ever runs
   EXPECT_EQ(test::run(this->io, this->broker().cancel(queued.id)).outcome,
             CancelOutcome::already_finished);
-  EXPECT_EQ(test::run(this->io, this->broker().cancel("01a20402-5c32-7167-a3ee-39d8ffc0e858"))
-                .outcome,
-            CancelOutcome::not_found);
+  EXPECT_EQ(
+      test::run(this->io, this->broker().cancel("01a20402-5c32-7167-a3ee-39d8ffc0e858")).outcome,
+      CancelOutcome::not_found);
 }
 
 TYPED_TEST(BrokerContractTest, CancelARunningJobTellsTheListenerAndIsNeverRetried) {

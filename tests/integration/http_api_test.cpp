@@ -123,8 +123,8 @@ TEST_F(HttpApiTest, IdempotencyKey) {
   EXPECT_EQ(first.json().at("id"), second.json().at("id"));
   EXPECT_EQ(first.json().at("created"), true);
   EXPECT_EQ(second.json().at("created"), false);
-  const HttpReply conflict = client.post_json(
-      "/jobs", R"({"type": "echo", "payload": 8, "idempotency_key": "order-17"})");
+  const HttpReply conflict =
+      client.post_json("/jobs", R"({"type": "echo", "payload": 8, "idempotency_key": "order-17"})");
   EXPECT_EQ(conflict.status, 409u);
   EXPECT_EQ(conflict.error_code(), "idempotency_conflict");
 }

@@ -59,10 +59,10 @@ TEST_F(HttpLimitsTest, OversizedHeadersGet431) {
 }
 
 TEST_F(HttpLimitsTest, MalformedRequestsGet400) {
-  for (const std::string& bad : {std::string("GARBAGE\r\n\r\n"),
-                                std::string("GET /healthz HTTP/9.9\r\n\r\n"),
-                                std::string("GET /healthz HTTP/1.1\r\nBad Header\r\n\r\n"),
-                                submit_head + "Content-Length: nope\r\n\r\n"}) {
+  for (const std::string& bad :
+       {std::string("GARBAGE\r\n\r\n"), std::string("GET /healthz HTTP/9.9\r\n\r\n"),
+        std::string("GET /healthz HTTP/1.1\r\nBad Header\r\n\r\n"),
+        submit_head + "Content-Length: nope\r\n\r\n"}) {
     RawConnection c(server->port());
     c.send(bad);
     const std::string reply = c.read(3s, "}}");
@@ -122,7 +122,7 @@ TEST(HttpConnectionCap, TheOldestIdleConnectionMakesRoom) {
   }
   HttpClient newcomer(server.port());
   EXPECT_EQ(newcomer.get("/healthz").status, 200u);
-  EXPECT_TRUE(idle[0]->closed_by_peer(2s));    // the oldest went
+  EXPECT_TRUE(idle[0]->closed_by_peer(2s));      // the oldest went
   EXPECT_FALSE(idle[2]->closed_by_peer(200ms));  // the newest stayed
 }
 

@@ -3,11 +3,11 @@
 
 #include "core/redis/connection.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <gtest/gtest.h>
 
 #include "core/redis/redis_errc.hpp"
 #include "core/support/log.hpp"
@@ -171,8 +171,8 @@ TEST_F(RedisConnectionTest, CancellationStopsWaitingAndTheConnectionStaysUsable)
 TEST(RedisConnection, HandshakeWithPasswordDatabaseAndName) {
   test::RedisServer redis({"--requirepass", "s3cret"});
   asio::io_context io;
-  Config c = std::get<Config>(parse_url("redis://:s3cret@127.0.0.1:" +
-                                        std::to_string(redis.port()) + "/2"));
+  Config c = std::get<Config>(
+      parse_url("redis://:s3cret@127.0.0.1:" + std::to_string(redis.port()) + "/2"));
   c.client_name = "coqueue:test:1";
   Connection conn(io.get_executor(), c);
   conn.start();
@@ -187,7 +187,9 @@ TEST(RedisConnection, HandshakeWithPasswordDatabaseAndName) {
 TEST(RedisConnection, AnUnnamedConnectionIsNamedAfterTheProcess) {
   test::RedisServer redis;
   asio::io_context io;
-  log::configure({.level = log::Level::info, .format = log::Format::text, .role = "worker",
+  log::configure({.level = log::Level::info,
+                  .format = log::Format::text,
+                  .role = "worker",
                   .instance = "w42"});
   Connection conn(io.get_executor(), redis.client_config());
   conn.start();
@@ -202,8 +204,8 @@ TEST(RedisConnection, AnUnnamedConnectionIsNamedAfterTheProcess) {
 TEST(RedisConnection, AWrongPasswordNeverConnects) {
   test::RedisServer redis({"--requirepass", "s3cret"});
   asio::io_context io;
-  Config c = std::get<Config>(parse_url("redis://:wrong@127.0.0.1:" +
-                                        std::to_string(redis.port())));
+  Config c =
+      std::get<Config>(parse_url("redis://:wrong@127.0.0.1:" + std::to_string(redis.port())));
   Connection conn(io.get_executor(), c);
   conn.start();
   Request r;

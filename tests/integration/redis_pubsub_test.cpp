@@ -1,7 +1,7 @@
 // Pub/sub, blocking commands and scripts against a real redis-server.
 
-#include <boost/asio/co_spawn.hpp>
 #include <gtest/gtest.h>
+#include <boost/asio/co_spawn.hpp>
 
 #include "core/redis/blocking_pool.hpp"
 #include "core/redis/connection.hpp"
@@ -20,7 +20,8 @@ using Clock = std::chrono::steady_clock;
 class RedisPubSubTest : public ::testing::Test {
  protected:
   RedisPubSubTest()
-      : conn(io.get_executor(), redis.client_config()), sub(io.get_executor(), redis.client_config()) {
+      : conn(io.get_executor(), redis.client_config()),
+        sub(io.get_executor(), redis.client_config()) {
     conn.start();
     sub.start();
   }

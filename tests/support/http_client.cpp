@@ -21,7 +21,9 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-boost::json::value HttpReply::json() const { return boost::json::parse(body); }
+boost::json::value HttpReply::json() const {
+  return boost::json::parse(body);
+}
 
 std::string HttpReply::error_code() const {
   boost::system::error_code ec;
@@ -121,12 +123,13 @@ std::string RawConnection::read(std::chrono::milliseconds timeout, const std::st
   while (!state_->closed && std::chrono::steady_clock::now() < deadline &&
          (until.empty() || received.find(until) == std::string::npos)) {
     bool done = false;
-    state_->socket.async_read_some(asio::buffer(chunk), [&](boost::system::error_code ec,
-                                                            std::size_t n) {
-      received.append(chunk, n);
-      if (ec && ec != asio::error::operation_aborted) state_->closed = true;
-      done = true;
-    });
+    state_->socket.async_read_some(asio::buffer(chunk),
+                                   [&](boost::system::error_code ec, std::size_t n) {
+                                     received.append(chunk, n);
+                                     if (ec && ec != asio::error::operation_aborted)
+                                       state_->closed = true;
+                                     done = true;
+                                   });
     state_->io.restart();
     state_->io.run_until(deadline);
     if (!done) {

@@ -34,8 +34,7 @@ std::string find_redis_server() {
 
 }  // namespace
 
-RedisServer::RedisServer(std::vector<std::string> extra_args)
-    : extra_args_(std::move(extra_args)) {
+RedisServer::RedisServer(std::vector<std::string> extra_args) : extra_args_(std::move(extra_args)) {
   char dir_template[] = "/tmp/coqueue-redis-XXXXXX";
   if (::mkdtemp(dir_template) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = dir_template;
@@ -48,10 +47,24 @@ RedisServer::RedisServer(std::vector<std::string> extra_args)
 }
 
 bool RedisServer::launch() {
-  std::vector<std::string> args{"--port", std::to_string(port_), "--bind", "127.0.0.1",
-                                "--dir", dir_, "--save", "", "--appendonly", "no",
-                                "--daemonize", "no", "--loglevel", "warning",
-                                "--unixsocket", unix_socket(), "--enable-debug-command", "yes"};
+  std::vector<std::string> args{"--port",
+                                std::to_string(port_),
+                                "--bind",
+                                "127.0.0.1",
+                                "--dir",
+                                dir_,
+                                "--save",
+                                "",
+                                "--appendonly",
+                                "no",
+                                "--daemonize",
+                                "no",
+                                "--loglevel",
+                                "warning",
+                                "--unixsocket",
+                                unix_socket(),
+                                "--enable-debug-command",
+                                "yes"};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   process_ = std::make_unique<ChildProcess>(find_redis_server(), std::move(args));
   const auto until = std::chrono::steady_clock::now() + 10s;

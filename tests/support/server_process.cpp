@@ -9,8 +9,8 @@ namespace coqueue::test {
 namespace {
 
 std::vector<std::string> server_args(std::vector<std::string> extra) {
-  std::vector<std::string> args{"--listen", "127.0.0.1:0", "--log-format", "json",
-                                "--log-level", "debug"};
+  std::vector<std::string> args{"--listen", "127.0.0.1:0", "--log-format",
+                                "json",     "--log-level", "debug"};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }

@@ -2,8 +2,8 @@
 
 #include "server/api.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include "core/queue/memory_broker.hpp"
 #include "tests/support/run_coroutine.hpp"
@@ -58,16 +58,15 @@ TEST_F(ApiTest, SubmitErrors) {
   EXPECT_EQ(code(call(Method::post, "/jobs", "{")), "malformed_json");
   EXPECT_EQ(call(Method::post, "/jobs", R"({"type":"echo"})", "text/plain").status, 415u);
   EXPECT_EQ(call(Method::post, "/jobs", R"({"type":"echo"})", "").status, 415u);
-  EXPECT_EQ(call(Method::post, "/jobs", R"({"type":"echo"})", "Application/JSON; charset=utf-8")
-                .status,
-            202u);
+  EXPECT_EQ(
+      call(Method::post, "/jobs", R"({"type":"echo"})", "Application/JSON; charset=utf-8").status,
+      202u);
   EXPECT_EQ(code(call(Method::post, "/jobs", R"({"type":"nope"})")), "unknown_job_type");
   EXPECT_EQ(call(Method::post, "/jobs", R"({"type":"nope"})").status, 422u);
   EXPECT_EQ(code(call(Method::post, "/jobs", R"({"type":"sleep","payload":{"ms":"x"}})")),
             "invalid_payload");
   EXPECT_EQ(call(Method::post, "/jobs", R"({"type":"sleep"})").status, 422u);
-  EXPECT_EQ(code(call(Method::post, "/jobs", R"({"type":"echo","queue":"a b"})")),
-            "invalid_queue");
+  EXPECT_EQ(code(call(Method::post, "/jobs", R"({"type":"echo","queue":"a b"})")), "invalid_queue");
   EXPECT_EQ(call(Method::post, "/jobs", "[1]").status, 400u);
   std::string deep(100, '[');
   deep += std::string(100, ']');

@@ -22,10 +22,10 @@ CommandLine::EnvLookup env_of(std::map<std::string, std::string> vars) {
 
 TEST(CommandLine, DefaultsEnvironmentAndFlagsInThatOrder) {
   CommandLine cli = make();
-  ASSERT_FALSE(cli.parse({"--workers", "8"}, env_of({{"COQUEUE_WORKERS", "6"},
-                                                     {"COQUEUE_LISTEN", "0.0.0.0:1"}})));
-  EXPECT_EQ(cli.get("workers"), "8");          // flag beats environment
-  EXPECT_EQ(cli.get("listen"), "0.0.0.0:1");   // environment beats default
+  ASSERT_FALSE(cli.parse({"--workers", "8"},
+                         env_of({{"COQUEUE_WORKERS", "6"}, {"COQUEUE_LISTEN", "0.0.0.0:1"}})));
+  EXPECT_EQ(cli.get("workers"), "8");         // flag beats environment
+  EXPECT_EQ(cli.get("listen"), "0.0.0.0:1");  // environment beats default
   EXPECT_EQ(cli.get("verbose"), "false");
   EXPECT_TRUE(cli.is_set("listen"));
   EXPECT_FALSE(cli.is_set("verbose"));

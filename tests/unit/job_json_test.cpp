@@ -1,5 +1,5 @@
-#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/serialize.hpp>
 
 #include "core/job/job.hpp"
 #include "core/support/time.hpp"
@@ -23,10 +23,10 @@ TEST(JobJson, EveryFieldPresentNullWhenNotApplicable) {
   job.payload = {{"a", 1}};
   job.created_at = SystemTime{std::chrono::milliseconds(1000)};
   const boost::json::object o = to_json(job);
-  for (const char* field : {"id", "queue", "type", "status", "payload", "attempts", "max_attempts",
-                            "timeout_ms", "idempotency_key", "created_at", "started_at",
-                            "finished_at", "scheduled_for", "result", "error", "worker",
-                            "cancel_requested"}) {
+  for (const char* field :
+       {"id", "queue", "type", "status", "payload", "attempts", "max_attempts", "timeout_ms",
+        "idempotency_key", "created_at", "started_at", "finished_at", "scheduled_for", "result",
+        "error", "worker", "cancel_requested"}) {
     EXPECT_TRUE(o.contains(field)) << field;
   }
   EXPECT_EQ(o.at("status"), "queued");

@@ -1,12 +1,14 @@
 #include "core/job/job_spec.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 namespace coqueue {
 namespace {
 
-JobSpecResult parse(const char* text) { return parse_job_spec(boost::json::parse(text)); }
+JobSpecResult parse(const char* text) {
+  return parse_job_spec(boost::json::parse(text));
+}
 
 job_errc error_of(const char* text) {
   const JobSpecResult r = parse(text);

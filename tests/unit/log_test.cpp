@@ -1,7 +1,7 @@
 #include "core/support/log.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 namespace coqueue::log {
 namespace {
@@ -14,8 +14,11 @@ class LogTest : public ::testing::Test {
 TEST_F(LogTest, JsonLineHasTheCommonFieldsAndEscapes) {
   configure({.level = Level::debug, .format = Format::json, .role = "server", .instance = "s1"});
   const std::string line = format_line(Level::info, "job.start",
-                                       {{"job_id", "abc"}, {"attempt", 2}, {"ok", true},
-                                        {"ms", 1.5}, {"note", "a \"quoted\"\nline"}});
+                                       {{"job_id", "abc"},
+                                        {"attempt", 2},
+                                        {"ok", true},
+                                        {"ms", 1.5},
+                                        {"note", "a \"quoted\"\nline"}});
   const auto v = boost::json::parse(line);  // one valid JSON object
   EXPECT_EQ(v.at("level"), "info");
   EXPECT_EQ(v.at("role"), "server");
@@ -36,8 +39,7 @@ TEST_F(LogTest, TextLineIsKeyValueAndQuotesWhenNeeded) {
   const std::string line =
       format_line(Level::warn, "job.finish", {{"outcome", "failed"}, {"error", "two words"}});
   EXPECT_NE(line.find(" warn worker/w1 pid="), std::string::npos) << line;
-  EXPECT_NE(line.find(" job.finish outcome=failed error=\"two words\""), std::string::npos)
-      << line;
+  EXPECT_NE(line.find(" job.finish outcome=failed error=\"two words\""), std::string::npos) << line;
 }
 
 TEST_F(LogTest, LevelsFilter) {

@@ -39,8 +39,7 @@ class MemoryBrokerTest : public ::testing::Test {
     return r->job;
   }
 
-  std::optional<Job> claim(std::vector<std::string> queues = {"default"},
-                           std::string worker = "w1",
+  std::optional<Job> claim(std::vector<std::string> queues = {"default"}, std::string worker = "w1",
                            std::chrono::milliseconds wait = 0ms) {
     return test::run(io, broker->claim(std::move(queues), std::move(worker), wait));
   }

@@ -37,9 +37,7 @@ class ProcessorTest : public ::testing::Test {
     processor->start();
   }
 
-  ~ProcessorTest() override {
-    test::run(io, processor->shutdown(Clock::now() + 5s, false));
-  }
+  ~ProcessorTest() override { test::run(io, processor->shutdown(Clock::now() + 5s, false)); }
 
   std::string submit(std::string type, boost::json::value payload, int max_attempts = 3,
                      std::optional<std::int64_t> timeout_ms = {}) {

@@ -110,9 +110,9 @@ TEST(RespParser, IncompleteInputTakesNothing) {
 }
 
 TEST(RespParser, MalformedInputIsAProtocolError) {
-  for (const char* bad : {"?\r\n", ":abc\r\n", ":\r\n", "$-2\r\n", "$x\r\n", "$3\r\nabcd\r\n",
-                          "*-2\r\n", "#x\r\n", ",abc\r\n", "(12a\r\n", "_x\r\n", "~-1\r\n",
-                          "!-1\r\n"}) {
+  for (const char* bad :
+       {"?\r\n", ":abc\r\n", ":\r\n", "$-2\r\n", "$x\r\n", "$3\r\nabcd\r\n", "*-2\r\n", "#x\r\n",
+        ",abc\r\n", "(12a\r\n", "_x\r\n", "~-1\r\n", "!-1\r\n"}) {
     EXPECT_EQ(parse_all(bad).error, redis_errc::protocol_error) << bad;
   }
 }

@@ -42,8 +42,8 @@ TEST(Router, WrongMethodIs405WithAllow) {
 }
 
 TEST(Router, UnknownPathsAre404) {
-  for (const char* path : {"/", "/job", "/jobs/", "/jobs/a/b", "/jobs//", "/queues/x",
-                           "/healthz/", "/JOBS", "/jobs/../queues", ""}) {
+  for (const char* path : {"/", "/job", "/jobs/", "/jobs/a/b", "/jobs//", "/queues/x", "/healthz/",
+                           "/JOBS", "/jobs/../queues", ""}) {
     EXPECT_EQ(missed(Method::get, path).status, 404u) << path;
   }
 }

@@ -77,9 +77,8 @@ awaitable<boost::json::value> run_cpu(JobContext& ctx) {
       std::chrono::steady_clock::now() - started);
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(digest));
-  co_return boost::json::object{{"iterations", done},
-                                {"digest", hex},
-                                {"elapsed_us", elapsed.count()}};
+  co_return boost::json::object{
+      {"iterations", done}, {"digest", hex}, {"elapsed_us", elapsed.count()}};
 }
 
 }  // namespace

@@ -3,7 +3,9 @@
 namespace coqueue::worker::builtin {
 namespace {
 
-awaitable<boost::json::value> run_echo(JobContext& ctx) { co_return ctx.payload(); }
+awaitable<boost::json::value> run_echo(JobContext& ctx) {
+  co_return ctx.payload();
+}
 
 }  // namespace
 
