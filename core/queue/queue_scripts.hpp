@@ -7,7 +7,9 @@
 namespace coqueue::scripts {
 
 extern const std::string_view enqueue_lua;
+extern const std::string_view take_lua;
 extern const std::string_view activate_lua;
+extern const std::string_view release_lua;
 extern const std::string_view complete_lua;
 extern const std::string_view fail_lua;
 extern const std::string_view cancel_lua;

@@ -59,7 +59,9 @@ RedisBroker::RedisBroker(executor ex, RedisBrokerSettings settings)
       blocking_(ex, settings_.redis, settings_.blocking_connections),
       subscriber_(ex, settings_.redis),
       enqueue_script_("enqueue", std::string(scripts::enqueue_lua)),
+      take_script_("take", std::string(scripts::take_lua)),
       activate_script_("activate", std::string(scripts::activate_lua)),
+      release_script_("release", std::string(scripts::release_lua)),
       complete_script_("complete", std::string(scripts::complete_lua)),
       fail_script_("fail", std::string(scripts::fail_lua)),
       cancel_script_("cancel", std::string(scripts::cancel_lua)),
@@ -145,8 +147,22 @@ awaitable<boost::system::result<EnqueueResult, std::error_code>> RedisBroker::en
                                        std::to_string(spec.delay_ms),
                                        ms(settings_.idempotency_ttl),
                                        keys::job_prefix(q)};
-  redis::RespValue reply =
-      co_await run_script(enqueue_script_, std::move(script_keys), std::move(script_args));
+  redis::RespValue reply;
+  std::exception_ptr failure;
+  try {
+    reply = co_await run_script(enqueue_script_, std::move(script_keys), std::move(script_args));
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  if (failure) {
+    try {  // best effort: the id never became a job (the client never sees it either)
+      redis::Request unused;
+      unused.push("DEL", keys::job_queue(id));
+      co_await exec(std::move(unused));
+    } catch (const std::exception&) {
+    }
+    std::rethrow_exception(failure);
+  }
   if (reply.elements.size() != 2) throw std::runtime_error("enqueue: unexpected reply");
   const std::int64_t code = reply.elements[0].integer;
   const std::string job_id = reply.elements[1].text;
@@ -188,6 +204,7 @@ awaitable<CancelResult> RedisBroker::cancel(std::string id) {
   const redis::RespValue reply =
       co_await run_script(cancel_script_, std::move(script_keys), std::move(script_args));
   std::optional<Job> job = co_await get(id);
+  if (reply.integer == 1) co_await expire_index(id);
   switch (reply.integer) {
     case 1: co_return CancelResult{CancelOutcome::cancelled, std::move(job)};
     case 2: co_return CancelResult{CancelOutcome::already_finished, std::move(job)};
@@ -233,43 +250,75 @@ awaitable<std::optional<Job>> RedisBroker::activate(const std::string& queue, co
 awaitable<std::optional<Job>> RedisBroker::take_now(const std::vector<std::string>& queues,
                                                     const std::string& worker) {
   for (const std::string& q : queues) {
-    for (;;) {  // skip ids of jobs cancelled while they waited
-      redis::Request move;
-      move.push("LMOVE", keys::pending(q), keys::processing(q, worker), "RIGHT", "LEFT");
-      const redis::Replies moved = co_await exec(std::move(move));
-      if (!moved.front().is_string()) break;
-      if (auto job = co_await activate(q, moved.front().text, worker)) co_return job;
-    }
+    std::vector<std::string> script_keys{keys::pending(q), keys::processing(q, worker),
+                                         keys::counts(q)};
+    std::vector<std::string> script_args{worker, now_ms(), ms(settings_.lease),
+                                         keys::job_prefix(q)};
+    const redis::RespValue reply =
+        co_await run_script(take_script_, std::move(script_keys), std::move(script_args));
+    if (reply.is_null()) continue;
+    std::optional<Job> job = job_from_redis_hash(reply);
+    if (job) held_[job->id] = Held{q, worker, job->attempts, job->max_attempts};
+    co_return job;
   }
   co_return std::nullopt;
+}
+
+awaitable<void> RedisBroker::release_stranded(const std::vector<std::string>& queues,
+                                              const std::string& worker) {
+  for (const std::string& q : queues) {
+    std::vector<std::string> script_keys{keys::processing(q, worker), keys::pending(q)};
+    std::vector<std::string> script_args{keys::job_prefix(q)};
+    const redis::RespValue returned =
+        co_await run_script(release_script_, std::move(script_keys), std::move(script_args));
+    if (returned.integer > 0) {
+      log::info("queue.ids_returned", {{"queue", q}, {"worker", worker}, {"count", returned.integer}});
+    }
+  }
 }
 
 awaitable<std::optional<Job>> RedisBroker::claim(std::vector<std::string> queues,
                                                  std::string worker_id,
                                                  std::chrono::milliseconds max_wait) {
   const auto deadline = Clock::now() + max_wait;
+  if (tidied_.insert(worker_id).second) {
+    // First claim of this worker: ids a previous life left half way go back to pending.
+    co_await release_stranded(queues, worker_id);
+  }
   for (;;) {
     if (interrupted_.erase(worker_id) > 0 || !*alive_) co_return std::nullopt;
-    if (auto job = co_await take_now(queues, worker_id)) co_return job;
+    std::optional<Job> ready_now = co_await take_now(queues, worker_id);
+    if (ready_now) co_return ready_now;
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0 || queues.empty()) co_return std::nullopt;
 
     // Every queue was empty: block on the first. A job arriving on another queue is noticed
     // when this returns, within max_block.
+    std::optional<redis::BlockingPool::Lease> lease = co_await blocking_.acquire(deadline);
+    if (!lease) co_return std::nullopt;  // no blocking connection came free in time
+    const auto block = std::min(
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()),
+        settings_.max_block);
+    if (block.count() <= 0) co_return std::nullopt;
     const std::string& q = queues.front();
-    const auto block = std::min(left, settings_.max_block);
     redis::Request wait;
     wait.push("BLMOVE", keys::pending(q), keys::processing(q, worker_id), "RIGHT", "LEFT",
               seconds_text(block));
-    const redis::ExecResult moved =
-        co_await blocking_.exec(std::move(wait), block + settings_.redis.request_timeout);
+    const redis::ExecResult moved = co_await lease->connection().exec(
+        std::move(wait), block + settings_.redis.request_timeout);
     if (!moved) {
+      // It may still have moved an id on the server: that connection goes, and the id is
+      // returned to pending by the next tidy.
+      lease->mark_broken();
+      tidied_.erase(worker_id);
       if (!*alive_) co_return std::nullopt;
       throw_redis(moved.error(), "redis BLMOVE");
     }
+    lease.reset();  // the connection is free for another claimer while this one activates
     if (moved->front().is_string()) {
-      if (auto job = co_await activate(q, moved->front().text, worker_id)) co_return job;
+      std::optional<Job> job = co_await activate(q, moved->front().text, worker_id);
+      if (job) co_return job;
     }
   }
 }
@@ -282,8 +331,7 @@ awaitable<void> RedisBroker::complete(std::string id, std::string worker_id,
                                       boost::json::value result) {
   const auto it = held_.find(id);
   if (it == held_.end() || it->second.worker != worker_id) co_return;
-  const Held held = it->second;
-  held_.erase(it);
+  const Held held = it->second;  // dropped only once Redis answered: a retry may follow an error
   const std::string& q = held.queue;
   std::vector<std::string> script_keys{keys::job(q, id), keys::processing(q, worker_id),
                                        keys::counts(q)};
@@ -296,12 +344,18 @@ awaitable<void> RedisBroker::complete(std::string id, std::string worker_id,
                                        keys::done_channel(q)};
   const redis::RespValue reply =
       co_await run_script(complete_script_, std::move(script_keys), std::move(script_args));
+  held_.erase(id);
   if (reply.integer != 1) {
     log::warn(
         "job.result_dropped",
         {{"job_id", id}, {"worker", worker_id}, {"reason", "the run no longer holds the job"}});
     co_return;
   }
+  co_await expire_index(id);
+}
+
+awaitable<void> RedisBroker::expire_index(const std::string& id) {
+  if (settings_.result_ttl.count() <= 0) co_return;  // 0 keeps results, and so their index
   redis::Request expire;
   expire.push("PEXPIRE", keys::job_queue(id), settings_.result_ttl.count());
   co_await exec(std::move(expire));
@@ -312,15 +366,15 @@ awaitable<FailOutcome> RedisBroker::fail(std::string id, std::string worker_id, 
 }
 
 awaitable<void> RedisBroker::finish_cancelled(std::string id, std::string worker_id) {
-  co_await end_run(std::move(id), std::move(worker_id), "cancelled", true);
+  std::string reason = "cancelled";  // named: no temporaries inside co_await (GCC 12)
+  co_await end_run(std::move(id), std::move(worker_id), std::move(reason), true);
 }
 
 awaitable<FailOutcome> RedisBroker::end_run(std::string id, std::string worker_id,
                                             std::string error, bool cancelled) {
   const auto it = held_.find(id);
   if (it == held_.end() || it->second.worker != worker_id) co_return FailOutcome::ignored;
-  const Held held = it->second;
-  held_.erase(it);
+  const Held held = it->second;  // dropped only once Redis answered: a retry may follow an error
   const std::string& q = held.queue;
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   const auto delay = retry_delay(settings_.retry, held.attempt, held.max_attempts, unit(rng_));
@@ -337,13 +391,12 @@ awaitable<FailOutcome> RedisBroker::end_run(std::string id, std::string worker_i
                                        cancelled ? "cancelled" : "fail"};
   const redis::RespValue reply =
       co_await run_script(fail_script_, std::move(script_keys), std::move(script_args));
+  held_.erase(id);
   switch (reply.integer) {
     case 1: co_return FailOutcome::retry_scheduled;
     case 2: co_return FailOutcome::failed;
     case 3: {
-      redis::Request expire;
-      expire.push("PEXPIRE", keys::job_queue(id), settings_.result_ttl.count());
-      co_await exec(std::move(expire));
+      co_await expire_index(id);
       co_return FailOutcome::failed;
     }
     default:

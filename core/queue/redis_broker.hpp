@@ -10,6 +10,9 @@
 // counts the attempt, which is also the run's fencing token: complete.lua and fail.lua refuse a
 // run whose token or worker no longer matches.
 //
+// The broker must be closed and destroyed while its io_context is not running, or before
+// the context runs again: its background loops reference it.
+//
 // Not yet here (see docs/redis-keys.md): leases renewed by heartbeats and the recovery of jobs
 // whose worker died, batched claims, and waking a worker blocked on one queue when another of
 // its queues gets a job (today it notices within `max_block`).
@@ -89,6 +92,9 @@ class RedisBroker final : public Broker {
                                          const std::string& worker);
   awaitable<std::optional<Job>> take_now(const std::vector<std::string>& queues,
                                          const std::string& worker);
+  awaitable<void> release_stranded(const std::vector<std::string>& queues,
+                                   const std::string& worker);
+  awaitable<void> expire_index(const std::string& id);
   awaitable<FailOutcome> end_run(std::string id, std::string worker, std::string error,
                                  bool cancelled);
   awaitable<void> listen_done(std::shared_ptr<bool> alive);
@@ -102,14 +108,15 @@ class RedisBroker final : public Broker {
   redis::Subscriber subscriber_;
   std::unique_ptr<redis::Subscriber::Subscription> done_;
   std::unique_ptr<redis::Subscriber::Subscription> cancels_;
-  redis::Script enqueue_script_, activate_script_, complete_script_, fail_script_, cancel_script_,
-      promote_script_;
+  redis::Script enqueue_script_, take_script_, activate_script_, release_script_,
+      complete_script_, fail_script_, cancel_script_, promote_script_;
   CompletionHub hub_;
   CancelListener cancel_listener_;
   JobIdGenerator ids_;
   std::mt19937_64 rng_;
   std::unordered_map<std::string, Held> held_;
   std::set<std::string, std::less<>> interrupted_;
+  std::set<std::string, std::less<>> tidied_;  // workers whose processing lists were tidied
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   bool started_ = false;
 };

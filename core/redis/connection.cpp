@@ -57,7 +57,10 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
     std::error_code error;
     asio::steady_timer timer;
     Clock::time_point written_at{};
-    bool expects_replies = true;  // false: done once written (SUBSCRIBE and friends in RESP3)
+    // SUBSCRIBE and friends: in RESP3 each name is confirmed by a push, not a reply. Such a
+    // request completes after that many confirmations, or with an error reply (e.g. NOPERM).
+    std::size_t confirmations = 0;
+    bool abandoned = false;  // its caller gave up after it was written
     bool written = false;
     bool done = false;
   };
@@ -90,14 +93,12 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
   }
 
   awaitable<ExecResult> exec(std::shared_ptr<Impl> self, Request request,
-                             std::chrono::milliseconds timeout, bool expects_replies = true) {
+                             std::chrono::milliseconds timeout, std::size_t confirmations = 0) {
     if (closed_) co_return make_error_code(redis_errc::closed);
     if (request.commands() == 0) co_return Replies{};
-    // A cancelled caller gets `cancelled` as a value, not an exception.
-    co_await asio::this_coro::throw_if_cancelled(false);
     auto pending = std::make_shared<Pending>(ex_, std::move(request));
-    pending->expects_replies = expects_replies;
-    if (expects_replies) pending->replies.reserve(pending->request.commands());
+    pending->confirmations = confirmations;
+    if (confirmations == 0) pending->replies.reserve(pending->request.commands());
     const auto deadline = Clock::now() + timeout;  // counts the write-through too
     queue_.push_back(pending);
     if (link_up_ && !writing_) {
@@ -108,8 +109,13 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
 
     // The replies may have come during the write-through, so look before sleeping.
     if (!pending->done) {
-      pending->timer.expires_at(deadline);
-      auto [ec] = co_await pending->timer.async_wait(tuple_awaitable);
+      boost::system::error_code ec;
+      try {
+        pending->timer.expires_at(deadline);
+        std::tie(ec) = co_await pending->timer.async_wait(tuple_awaitable);
+      } catch (const boost::system::system_error&) {
+        ec = asio::error::operation_aborted;  // the caller was cancelled before the wait began
+      }
       if (!pending->done) {
         // The deadline passed, or the caller cancelled: complete() did not wake us.
         pending->done = true;
@@ -119,10 +125,12 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
         } else {
           pending->error = pending->written ? redis_errc::timeout : redis_errc::not_connected;
         }
-        if (!pending->written) {
+        if (pending->written) {
+          // It stays in the in-flight FIFO and its replies are dropped when they come.
+          pending->abandoned = true;
+        } else {
           queue_.erase(std::remove(queue_.begin(), queue_.end(), pending), queue_.end());
         }
-        // Written: it stays in the in-flight FIFO and its replies are dropped when they come.
       }
     }
     (void)self;
@@ -232,6 +240,7 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
       if (last) co_return last;
       boost::system::error_code ignored;
       socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+      socket_.set_option(asio::socket_base::keep_alive(true), ignored);
     }
 
     Request hello;
@@ -300,8 +309,15 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
 
   awaitable<void> read_loop(std::shared_ptr<Impl> self) {
     co_await read_replies(std::move(self));
+    link_down();
+  }
+
+  // No more writes on this link: requests from now on wait in the queue for the next one, and
+  // a write still pending fails at once instead of holding the link.
+  void link_down() {
+    link_up_ = false;
     boost::system::error_code ignored;
-    socket_.close(ignored);  // so a write still pending fails now instead of holding the link
+    socket_.close(ignored);
   }
 
   awaitable<void> read_replies(std::shared_ptr<Impl>) {
@@ -328,6 +344,11 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
   bool dispatch(RespValue reply) {
     if (reply.type == RespType::push) {
       ++metrics_.pushes;
+      if (!in_flight_.empty() && in_flight_.front()->confirmations > 0 && is_confirmation(reply) &&
+          --in_flight_.front()->confirmations == 0) {
+        complete(*in_flight_.front(), {});
+        in_flight_.pop_front();
+      }
       if (push_handler_) push_handler_(std::move(reply));
       return true;
     }
@@ -339,7 +360,8 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
     if (reply.is_error()) ++metrics_.error_replies;
     Pending& head = *in_flight_.front();
     head.replies.push_back(std::move(reply));
-    if (head.replies.size() == head.request.commands()) {
+    // A request confirmed by pushes gets a reply only when refused (an error): it ends there.
+    if (head.confirmations > 0 || head.replies.size() == head.request.commands()) {
       const auto took =
           std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - head.written_at);
       ++metrics_.round_trip_us_log2[log2_bucket(took, metrics_.round_trip_us_log2.size())];
@@ -347,6 +369,13 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
       in_flight_.pop_front();
     }
     return true;
+  }
+
+  static bool is_confirmation(const RespValue& push) {
+    if (push.elements.empty()) return false;
+    const std::string& kind = push.elements.front().text;
+    return kind == "subscribe" || kind == "psubscribe" || kind == "ssubscribe" ||
+           kind == "unsubscribe" || kind == "punsubscribe" || kind == "sunsubscribe";
   }
 
   // Wakes only when exec() could not write itself (a write was in progress, or the link was
@@ -366,6 +395,10 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
   // Writes everything queued now in one gathered write. False when the write failed, which
   // ends the link (the read loop sees the closed socket and run() reconnects).
   awaitable<bool> flush() {
+    // The write must run whatever happens to the caller: a cancelled caller must not skip it
+    // (its requests are already in the in-flight FIFO) nor cut it short.
+    const bool throw_if_cancelled = co_await asio::this_coro::throw_if_cancelled();
+    co_await asio::this_coro::throw_if_cancelled(false);
     writing_ = true;
     write_buffers_.clear();
     std::size_t bytes = 0;
@@ -379,11 +412,7 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
       write_buffers_.push_back(asio::buffer(p->request.payload()));
       ++metrics_.requests;
       metrics_.commands += p->request.commands();
-      if (p->expects_replies) {
-        in_flight_.push_back(std::move(p));  // before the write: replies may beat its completion
-      } else {
-        unanswered_.push_back(std::move(p));
-      }
+      in_flight_.push_back(std::move(p));  // before the write: replies may beat its completion
     }
     ++metrics_.writes;
     std::vector<asio::const_buffer> buffers = std::move(write_buffers_);
@@ -393,14 +422,10 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
     auto [ec, n] = co_await asio::async_write(
         socket_, buffers, asio::bind_cancellation_slot(asio::cancellation_slot(), tuple_awaitable));
     write_buffers_ = std::move(buffers);
-    for (auto& p : unanswered_) {
-      complete(*p, ec ? make_error_code(redis_errc::connection_lost) : std::error_code{});
-    }
-    unanswered_.clear();
     writing_ = false;
+    co_await asio::this_coro::throw_if_cancelled(throw_if_cancelled);
     if (ec) {
-      boost::system::error_code ignored;
-      socket_.close(ignored);
+      link_down();
       co_return false;
     }
     if (!queue_.empty()) writer_wake_.cancel();  // queued meanwhile: the write loop takes them
@@ -419,9 +444,16 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
       tick.expires_after(interval);
       co_await tick.async_wait(asio::use_awaitable);
       if (Clock::now() - last_read_ < interval) continue;  // traffic shows the link is alive
-      // A request in flight (a blocking BLMOVE, a slow script) is not a dead link; its own
-      // deadline covers it, and a PING would only queue behind it.
-      if (!in_flight_.empty()) continue;
+      if (!in_flight_.empty()) {
+        // A request in flight (a blocking BLMOVE, a slow script) is not a dead link, and a PING
+        // would only queue behind it. But one whose caller gave up, with nothing read for a
+        // whole interval since, means the other end is gone (a half-open link): drop it.
+        if (in_flight_.front()->abandoned) {
+          log::warn("redis.link_silent", {{"endpoint", endpoint_text()}});
+          co_return;
+        }
+        continue;
+      }
       Request ping;
       ping.push("PING");
       const ExecResult r = co_await exec(self, std::move(ping), interval);
@@ -450,7 +482,6 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
   asio::steady_timer reconnect_timer_;
   std::deque<std::shared_ptr<Pending>> queue_;        // not written yet
   std::deque<std::shared_ptr<Pending>> in_flight_;    // written, replies due in this order
-  std::vector<std::shared_ptr<Pending>> unanswered_;  // in the current write, done once written
   std::vector<asio::const_buffer> write_buffers_;
   bool writing_ = false;
   RespParser parser_;
@@ -485,8 +516,9 @@ awaitable<ExecResult> Connection::exec(Request request, std::chrono::millisecond
   return impl_->exec(impl_, std::move(request), timeout);
 }
 
-awaitable<ExecResult> Connection::send(Request request, std::chrono::milliseconds timeout) {
-  return impl_->exec(impl_, std::move(request), timeout, /*expects_replies=*/false);
+awaitable<ExecResult> Connection::exec_confirmed(Request request, std::size_t confirmations,
+                                                 std::chrono::milliseconds timeout) {
+  return impl_->exec(impl_, std::move(request), timeout, std::max<std::size_t>(confirmations, 1));
 }
 
 bool Connection::connected() const {

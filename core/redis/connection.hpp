@@ -62,9 +62,11 @@ class Connection {
 
   awaitable<ExecResult> exec(Request request);  // with config.request_timeout
   awaitable<ExecResult> exec(Request request, std::chrono::milliseconds timeout);
-  // Writes commands whose answers come as RESP3 pushes, not replies (SUBSCRIBE, PSUBSCRIBE,
-  // UNSUBSCRIBE…): done once written, with no replies.
-  awaitable<ExecResult> send(Request request, std::chrono::milliseconds timeout);
+  // One command whose answers come as RESP3 pushes, not replies (SUBSCRIBE, PSUBSCRIBE,
+  // UNSUBSCRIBE…): done after `confirmations` confirmation pushes (one per name), with no
+  // replies; or with the error reply when Redis refuses it (e.g. NOPERM).
+  awaitable<ExecResult> exec_confirmed(Request request, std::size_t confirmations,
+                                       std::chrono::milliseconds timeout);
 
   bool connected() const;
   const Metrics& metrics() const;

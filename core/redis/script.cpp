@@ -51,7 +51,8 @@ awaitable<ExecResult> Script::run(Connection& conn, std::vector<std::string> key
       const std::error_code ec = co_await load(conn, timeout);
       if (ec) co_return ec;
     }
-    ExecResult result = co_await conn.exec(evalsha(*sha_, keys, args), timeout);
+    Request call = evalsha(*sha_, keys, args);  // named: no temporaries inside co_await (GCC 12)
+    ExecResult result = co_await conn.exec(std::move(call), timeout);
     if (!result || !is_noscript(result->front())) co_return result;
     sha_.reset();  // Redis forgot it: load again and call once more
   }

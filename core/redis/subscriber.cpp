@@ -16,7 +16,7 @@ namespace coqueue::redis {
 
 class Subscriber::Impl : public std::enable_shared_from_this<Subscriber::Impl> {
  public:
-  Impl(executor ex, Config config) : ex_(ex), conn_(ex, with_no_health_check(std::move(config))) {
+  Impl(executor ex, Config config) : ex_(ex), conn_(ex, std::move(config)) {
     conn_.on_push([this](RespValue&& push) { on_push(std::move(push)); });
     conn_.on_connect([this] { on_connect(); });
   }
@@ -44,38 +44,50 @@ class Subscriber::Impl : public std::enable_shared_from_this<Subscriber::Impl> {
   }
 
  private:
-  // A subscribed connection only ever receives pushes; the PING of the health check would be
-  // answered as a push too, so the check stays off and a dead link shows as a failed write.
-  static Config with_no_health_check(Config c) {
-    c.health_check_interval = std::chrono::milliseconds(0);
-    return c;
-  }
-
-  void send(std::string_view command, const std::vector<std::string>& names) {
+  // Sends a (P)(UN)SUBSCRIBE for these names; with `then_gap`, every subscription gets a Gap
+  // once Redis has confirmed it, as from then on no message can slip by unseen.
+  void send(std::string_view command, std::vector<std::string> names, bool then_gap = false) {
     if (names.empty()) return;
     Request r;
     r.push_range(command, names);
-    asio::co_spawn(ex_, send_request(shared_from_this(), std::move(r)), asio::detached);
+    asio::co_spawn(ex_, send_request(shared_from_this(), std::move(r), names.size(), then_gap),
+                   asio::detached);
   }
 
-  awaitable<void> send_request(std::shared_ptr<Impl>, Request r) {
-    const ExecResult result = co_await conn_.send(std::move(r), conn_.config().request_timeout);
-    // Not written: on_connect subscribes again to everything current when the link returns.
-    if (!result) log::debug("redis.subscribe_deferred", {{"error", result.error().message()}});
+  awaitable<void> send_request(std::shared_ptr<Impl> self, Request r, std::size_t names,
+                               bool then_gap) {
+    const ExecResult result =
+        co_await conn_.exec_confirmed(std::move(r), names, conn_.config().request_timeout);
+    if (!result) {
+      // Not confirmed: on_connect subscribes again to everything current when the link returns.
+      log::debug("redis.subscribe_deferred", {{"error", result.error().message()}});
+      co_return;
+    }
+    if (!result->empty() && result->front().is_error()) {
+      log::error("redis.subscribe_refused", {{"reply", result->front().text}});
+      co_return;
+    }
+    if (then_gap) self->deliver_gap_to_all();
   }
 
-  void on_connect() {
-    const bool reconnect = ++connects_ > 1;
-    std::vector<std::string> channels, patterns;
-    for (const auto& [name, members] : channels_) channels.push_back(name);
-    for (const auto& [name, members] : patterns_) patterns.push_back(name);
-    send("SUBSCRIBE", channels);
-    send("PSUBSCRIBE", patterns);
-    if (!reconnect) return;
+  void deliver_gap_to_all() {
     for (auto* topics : {&channels_, &patterns_}) {
       for (auto& [name, members] : *topics) {
         for (Subscription* s : members) s->deliver(Gap{});
       }
+    }
+  }
+
+  void on_connect() {
+    const bool reconnect = ++connects_ > 1;
+    // One command per name: Redis refuses a whole SUBSCRIBE when one of its names is not
+    // allowed (ACL), and that must not cost the others. After a reconnect the Gap goes out once
+    // the last of them is confirmed (one link, so in order): from then on nothing can slip by.
+    std::vector<std::pair<const char*, std::string>> all;
+    for (const auto& [name, members] : channels_) all.emplace_back("SUBSCRIBE", name);
+    for (const auto& [name, members] : patterns_) all.emplace_back("PSUBSCRIBE", name);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      send(all[i].first, {all[i].second}, reconnect && i + 1 == all.size());
     }
   }
 

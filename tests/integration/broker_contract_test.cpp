@@ -396,5 +396,22 @@ TEST(RedisBrokerFencing, AStaleRunCannotCompleteTheJob) {
   EXPECT_FALSE(after.result);
 }
 
+// A BLMOVE whose reply was lost still moved the id: the worker's next life puts it back.
+TEST(RedisBrokerClaims, AnIdLeftHalfWayInAProcessingListIsReturned) {
+  asio::io_context io;
+  RedisBackend backend;
+  backend.make(io);
+  JobSpec s;
+  s.type = "echo";
+  const Job job = test::run(io, backend.broker->enqueue(s))->job;
+  backend.redis.command("LMOVE " + keys::pending("default") + " " +
+                        keys::processing("default", "w1") + " RIGHT LEFT");
+  const auto claimed = test::run(io, backend.broker->claim({"default"}, "w1", 0ms));
+  ASSERT_TRUE(claimed);
+  EXPECT_EQ(claimed->id, job.id);
+  EXPECT_EQ(claimed->attempts, 1);
+  EXPECT_EQ(backend.redis.command("LLEN " + keys::processing("default", "w1")), ":1\r\n");
+}
+
 }  // namespace
 }  // namespace coqueue

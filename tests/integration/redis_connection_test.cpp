@@ -4,6 +4,8 @@
 #include "core/redis/connection.hpp"
 
 #include <gtest/gtest.h>
+#include <csignal>
+
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -271,6 +273,34 @@ TEST(RedisConnection, RestartMidLoadFailsInFlightCleanlyThenReconnects) {
   const ExecResult counter = test::run(io, conn.exec(std::move(get)));
   ASSERT_TRUE(counter);
   EXPECT_LE(std::stoi(counter->front().text), ok - before);
+}
+
+// A server that stops answering but keeps the TCP link (SIGSTOP: the kernel still ACKs) is
+// noticed once a request's caller gave up and nothing was read for a health interval.
+TEST(RedisConnection, ASilentServerIsDroppedAndReconnectedLater) {
+  test::RedisServer redis;
+  asio::io_context io;
+  Config c = redis.client_config();
+  c.health_check_interval = 200ms;
+  c.connect_timeout = 300ms;
+  Connection conn(io.get_executor(), c);
+  conn.start();
+  Request ping;
+  ping.push("PING");
+  ASSERT_TRUE(test::run(io, conn.exec(std::move(ping))));
+  redis.process().signal(SIGSTOP);
+  Request lost;
+  lost.push("PING");
+  EXPECT_EQ(test::run(io, conn.exec(std::move(lost), 100ms)).error(), redis_errc::timeout);
+  const auto until = Clock::now() + 5s;
+  while (conn.metrics().disconnects == 0 && Clock::now() < until) test::run_for(io, 20ms);
+  EXPECT_EQ(conn.metrics().disconnects, 1u);
+  redis.process().signal(SIGCONT);
+  Request back;
+  back.push("ECHO", "back");
+  const ExecResult r = test::run(io, conn.exec(std::move(back), 5s));
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->front().text, "back");
 }
 
 TEST(RedisUrl, ParsesEveryForm) {

@@ -183,5 +183,34 @@ TEST_F(RedisPubSubTest, ScriptsLoadOnceAndReloadAfterAFlush) {
   EXPECT_TRUE(err->front().is_error());
 }
 
+// A subscription Redis refuses (an ACL without that channel) gets an error reply, not a push;
+// it must not be mistaken for another request's reply, and other subscriptions go on.
+TEST(RedisSubscriber, ARefusedSubscriptionLeavesTheOthersWorking) {
+  test::RedisServer redis;
+  redis.command("ACL SETUSER limited on >pw ~* &allowed +@all");
+  asio::io_context io;
+  Config c = std::get<Config>(parse_url("redis://limited:pw@127.0.0.1:" +
+                                        std::to_string(redis.port())));
+  Subscriber sub(io.get_executor(), c);
+  sub.start();
+  Connection conn(io.get_executor(), redis.client_config());
+  conn.start();
+  auto forbidden = sub.subscribe("forbidden");
+  auto allowed = sub.subscribe("allowed");
+  const auto until = Clock::now() + 5s;
+  std::int64_t heard = 0;
+  while (heard == 0 && Clock::now() < until) {
+    Request r;
+    r.push("PUBLISH", "allowed", "hello");
+    heard = test::run(io, conn.exec(std::move(r)))->front().integer;
+    test::run_for(io, 5ms);
+  }
+  EXPECT_EQ(heard, 1);
+  const auto event = test::run(io, allowed->next(Clock::now() + 2s));
+  ASSERT_TRUE(event);
+  EXPECT_EQ(std::get<Message>(*event).payload, "hello");
+  EXPECT_TRUE(sub.connected());
+}
+
 }  // namespace
 }  // namespace coqueue::redis

@@ -4,7 +4,9 @@
 -- ARGV[1] id                ARGV[2] worker id        ARGV[3] now (unix ms)
 -- ARGV[4] lease (ms)
 -- Returns the job hash as a flat field/value array, or false when the job is gone or no
--- longer queued (it was cancelled while it waited); its id then leaves the processing list.
+-- longer queued (it was cancelled while it waited; its id then leaves the processing list),
+-- or when the id is no longer in the processing list (release.lua put it back meanwhile).
+if not redis.call('LPOS', KEYS[2], ARGV[1]) then return false end
 local status = redis.call('HGET', KEYS[1], 'status')
 if status ~= 'queued' then
   redis.call('LREM', KEYS[2], 1, ARGV[1])
