@@ -37,7 +37,8 @@ Processor::Processor(executor ex, Broker& broker, const Registry& registry, CpuP
       registry_(registry),
       cpu_(cpu),
       settings_(std::move(settings)),
-      loops_done_(ex, SteadyTime::max()) {
+      loops_done_(ex, SteadyTime::max()),
+      heartbeat_timer_(ex) {
   broker_.set_cancel_listener([this](std::string_view job_id) {
     if (const auto it = running_.find(std::string(job_id)); it != running_.end()) {
       stop_run(*it->second, StopReason::cancelled);
@@ -50,6 +51,9 @@ Processor::~Processor() {
 }
 
 void Processor::start() {
+  asio::co_spawn(ex_, heartbeat_loop(), [](std::exception_ptr error) {
+    if (error) log::error("worker.heartbeat_failed", {{"error", describe(error)}});
+  });
   for (std::size_t i = 0; i < settings_.concurrency; ++i) {
     ++loops_;
     asio::co_spawn(ex_, claim_loop(), [](std::exception_ptr error) {
@@ -70,6 +74,20 @@ awaitable<void> Processor::claim_loop() {
     }
   }
   if (--loops_ == 0) loops_done_.cancel();
+}
+
+awaitable<void> Processor::heartbeat_loop() {
+  while (!heartbeats_stopped_) {
+    try {
+      co_await broker_.heartbeat(settings_.worker_id);
+    } catch (const std::exception& e) {
+      // Redis unreachable: the runs go on; the broker refuses their outcomes if their leases
+      // lapse meanwhile.
+      log::warn("worker.heartbeat_missed", {{"error", e.what()}});
+    }
+    heartbeat_timer_.expires_after(settings_.heartbeat_interval);
+    co_await heartbeat_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
 }
 
 awaitable<void> Processor::run(Job job) {
@@ -148,7 +166,10 @@ awaitable<void> Processor::shutdown(SteadyTime deadline, bool finish_queued) {
     loops_done_.expires_at(deadline);
     co_await loops_done_.async_wait(asio::as_tuple(asio::use_awaitable));
   }
-  if (loops_ == 0) co_return;
+  if (loops_ == 0) {
+    stop_heartbeats();
+    co_return;
+  }
 
   log::warn("worker.grace_expired", {{"in_flight", running_.size()}});
   finish_queued_ = false;
@@ -156,6 +177,12 @@ awaitable<void> Processor::shutdown(SteadyTime deadline, bool finish_queued) {
   // Stopped runs end at their next await; wait for the loops to report back.
   loops_done_.expires_at(SteadyTime::max());
   while (loops_ > 0) co_await loops_done_.async_wait(asio::as_tuple(asio::use_awaitable));
+  stop_heartbeats();
+}
+
+void Processor::stop_heartbeats() {
+  heartbeats_stopped_ = true;  // after the last run: leases must last while runs finish
+  heartbeat_timer_.cancel();
 }
 
 }  // namespace coqueue::worker

@@ -27,6 +27,8 @@ struct ProcessorSettings {
   std::size_t concurrency = 4;
   // How long one claim blocks before the loop looks around; bounds how late a stop is seen.
   std::chrono::milliseconds claim_wait{1000};
+  // How often the worker proves it is alive and extends its runs' leases; well within both.
+  std::chrono::milliseconds heartbeat_interval{5000};
 };
 
 class Processor {
@@ -58,8 +60,10 @@ class Processor {
   };
 
   awaitable<void> claim_loop();
+  awaitable<void> heartbeat_loop();
   awaitable<void> run(Job job);
   void stop_run(Run& run, StopReason reason);
+  void stop_heartbeats();
 
   executor ex_;
   Broker& broker_;
@@ -71,6 +75,8 @@ class Processor {
   bool stopping_ = false;
   bool finish_queued_ = false;
   asio::steady_timer loops_done_;
+  asio::steady_timer heartbeat_timer_;
+  bool heartbeats_stopped_ = false;
 };
 
 }  // namespace coqueue::worker

@@ -73,6 +73,11 @@ class Broker {
   virtual awaitable<FailOutcome> fail(std::string id, std::string worker_id, std::string error) = 0;
   virtual awaitable<void> finish_cancelled(std::string id, std::string worker_id) = 0;
 
+  // A live worker's heartbeat: it is alive, and the leases of the runs it holds go on. A run
+  // found lost meanwhile (recovered, so fenced off) is reported to the cancel listener, so its
+  // handler stops. Call it well within the lease.
+  virtual awaitable<void> heartbeat(std::string worker_id) = 0;
+
   // Called with the id of a processing job whose cancellation was asked for.
   virtual void set_cancel_listener(CancelListener listener) = 0;
 

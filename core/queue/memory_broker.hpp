@@ -47,6 +47,9 @@ class MemoryBroker final : public Broker {
   awaitable<FailOutcome> fail(std::string id, std::string worker_id, std::string error) override;
   awaitable<void> finish_cancelled(std::string id, std::string worker_id) override;
 
+  // Workers live in this process: nothing to prove or renew.
+  awaitable<void> heartbeat(std::string) override { co_return; }
+
   void set_cancel_listener(CancelListener listener) override;
   CompletionHub& completions() override { return hub_; }
 

@@ -14,5 +14,7 @@ extern const std::string_view complete_lua;
 extern const std::string_view fail_lua;
 extern const std::string_view cancel_lua;
 extern const std::string_view promote_lua;
+extern const std::string_view extend_lua;
+extern const std::string_view recover_lua;
 
 }  // namespace coqueue::scripts

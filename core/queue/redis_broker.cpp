@@ -66,6 +66,8 @@ RedisBroker::RedisBroker(executor ex, RedisBrokerSettings settings)
       fail_script_("fail", std::string(scripts::fail_lua)),
       cancel_script_("cancel", std::string(scripts::cancel_lua)),
       promote_script_("promote", std::string(scripts::promote_lua)),
+      extend_script_("extend", std::string(scripts::extend_lua)),
+      recover_script_("recover", std::string(scripts::recover_lua)),
       hub_(ex),
       rng_(std::random_device{}()) {}
 
@@ -84,6 +86,7 @@ void RedisBroker::start() {
   spawn_logged(ex_, listen_done(alive_), "listen_done");
   spawn_logged(ex_, listen_cancel(alive_), "listen_cancel");
   spawn_logged(ex_, forward_scheduled(alive_), "forward_scheduled");
+  if (settings_.run_recoverer) spawn_logged(ex_, recover_periodically(alive_), "recover");
 }
 
 void RedisBroker::close() {
@@ -282,7 +285,12 @@ awaitable<std::optional<Job>> RedisBroker::claim(std::vector<std::string> queues
                                                  std::chrono::milliseconds max_wait) {
   const auto deadline = Clock::now() + max_wait;
   if (tidied_.insert(worker_id).second) {
-    // First claim of this worker: ids a previous life left half way go back to pending.
+    // First claim of this worker: it must be known alive before it holds a job, and be found
+    // by the recoverer; ids a previous life left half way go back to pending.
+    redis::Request hello;
+    hello.push("SET", keys::worker_alive(worker_id), "1", "PX", settings_.worker_ttl.count());
+    for (const std::string& q : queues) hello.push("SADD", keys::workers(q), worker_id);
+    co_await exec(std::move(hello));
     co_await release_stranded(queues, worker_id);
   }
   for (;;) {
@@ -404,6 +412,99 @@ awaitable<FailOutcome> RedisBroker::end_run(std::string id, std::string worker_i
           "job.outcome_dropped",
           {{"job_id", id}, {"worker", worker_id}, {"reason", "the run no longer holds the job"}});
       co_return FailOutcome::ignored;
+  }
+}
+
+awaitable<void> RedisBroker::heartbeat(std::string worker_id) {
+  redis::Request beat;
+  beat.push("SET", keys::worker_alive(worker_id), "1", "PX", settings_.worker_ttl.count());
+  co_await exec(std::move(beat));
+  std::vector<std::pair<std::string, Held>> runs;
+  for (const auto& [id, held] : held_) {
+    if (held.worker == worker_id) runs.emplace_back(id, held);
+  }
+  for (const auto& [id, held] : runs) {
+    std::vector<std::string> script_keys{keys::job(held.queue, id)};
+    std::vector<std::string> script_args{worker_id, std::to_string(held.attempt), now_ms(),
+                                         ms(settings_.lease)};
+    const redis::RespValue renewed =
+        co_await run_script(extend_script_, std::move(script_keys), std::move(script_args));
+    if (renewed.integer == 0 && held_.contains(id)) {
+      // Recovered or ended elsewhere: this run is fenced off; stop its handler.
+      log::warn("job.run_lost", {{"job_id", id}, {"worker", worker_id}});
+      if (cancel_listener_) cancel_listener_(id);
+    }
+  }
+}
+
+awaitable<RedisBroker::Recovered> RedisBroker::recover_once() {
+  Recovered total;
+  redis::Request members;
+  members.push("SMEMBERS", keys::queues());
+  const redis::Replies queues = co_await exec(std::move(members));
+  for (const redis::RespValue& queue : queues.front().elements) {
+    const std::string& q = queue.text;
+    redis::Request who;
+    who.push("SMEMBERS", keys::workers(q));
+    const redis::Replies workers = co_await exec(std::move(who));
+    for (const redis::RespValue& worker : workers.front().elements) {
+      const std::string& w = worker.text;
+      redis::Request alive;
+      alive.push("EXISTS", keys::worker_alive(w));
+      const redis::Replies exists = co_await exec(std::move(alive));
+      const bool dead = exists.front().integer == 0;
+      std::vector<std::string> script_keys{keys::processing(q, w), keys::pending(q), keys::dead(q),
+                                           keys::counts(q)};
+      std::vector<std::string> script_args{w, now_ms(), dead ? "1" : "0", keys::job_prefix(q),
+                                           keys::done_channel(q)};
+      const redis::RespValue r =
+          co_await run_script(recover_script_, std::move(script_keys), std::move(script_args));
+      const std::int64_t requeued = r.elements.size() == 2 ? r.elements[0].integer : 0;
+      const std::int64_t buried = r.elements.size() == 2 ? r.elements[1].integer : 0;
+      total.requeued += requeued;
+      total.buried += buried;
+      if (requeued + buried > 0) {
+        log::warn("queue.jobs_recovered", {{"queue", q},
+                                           {"worker", w},
+                                           {"worker_dead", dead},
+                                           {"requeued", requeued},
+                                           {"dead_lettered", buried}});
+      }
+      if (dead) {
+        // Forget a dead worker once its list is empty (a worker coming back re-registers).
+        redis::Request forget;
+        forget.push("LLEN", keys::processing(q, w));
+        const redis::Replies left = co_await exec(std::move(forget));
+        if (left.front().integer == 0) {
+          redis::Request drop;
+          drop.push("SREM", keys::workers(q), w);
+          co_await exec(std::move(drop));
+        }
+      }
+    }
+  }
+  co_return total;
+}
+
+awaitable<void> RedisBroker::recover_periodically(std::shared_ptr<bool> alive) {
+  asio::steady_timer tick(ex_);
+  const std::string me = "recoverer:" + log::settings().instance;
+  while (*alive) {
+    tick.expires_after(settings_.recover_interval);
+    co_await tick.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (!*alive || !conn_.connected()) continue;
+    try {
+      // One recoverer per interval across every process. The lock just expires (nothing to
+      // release by mistake); two passes that overlap are safe, as each list's recovery is one
+      // atomic script and finds nothing left to do the second time.
+      redis::Request lock;
+      lock.push("SET", keys::recoverer_lock(), me, "NX", "PX", settings_.recover_interval.count());
+      const redis::Replies got = co_await exec(std::move(lock));
+      if (got.front().is_null()) continue;
+      co_await recover_once();
+    } catch (const std::exception& e) {
+      if (*alive) log::warn("queue.recover_failed", {{"error", e.what()}});
+    }
   }
 }
 

@@ -13,9 +13,14 @@
 // The broker must be closed and destroyed while its io_context is not running, or before
 // the context runs again: its background loops reference it.
 //
-// Not yet here (see docs/redis-keys.md): leases renewed by heartbeats and the recovery of jobs
-// whose worker died, batched claims, and waking a worker blocked on one queue when another of
-// its queues gets a job (today it notices within `max_block`).
+// Leases: a worker proves it is alive with a key that expires after `worker_ttl` unless its
+// heartbeat renews it, and each of its runs has a lease (`lease`) that heartbeats extend. A
+// recoverer (any started broker may run it; a lock lets one at a time) gives back every job of
+// a dead worker, and any job whose lease expired, to pending, or to the dead letters when it
+// has no attempts left; the lost run is fenced off.
+//
+// Not yet here (see docs/redis-keys.md): batched claims, and waking a worker blocked on one
+// queue when another of its queues gets a job (today it notices within `max_block`).
 
 #include <chrono>
 #include <map>
@@ -39,7 +44,10 @@ struct RedisBrokerSettings {
   RetryPolicy retry;
   std::chrono::milliseconds result_ttl{std::chrono::hours(1)};        // finished jobs
   std::chrono::milliseconds idempotency_ttl{std::chrono::hours(24)};  // keys of submissions
-  std::chrono::milliseconds lease{15'000};                            // recorded per run
+  std::chrono::milliseconds lease{15'000};       // a run is lost if not extended within this
+  std::chrono::milliseconds worker_ttl{15'000};  // a worker is dead this long after its last beat
+  std::chrono::milliseconds recover_interval{1000};  // how often the recoverer looks
+  bool run_recoverer = true;
   std::chrono::milliseconds max_block{1000};       // BLMOVE's server-side timeout, at most
   std::chrono::milliseconds promote_interval{50};  // how often due scheduled jobs move
   std::size_t blocking_connections = 4;
@@ -72,8 +80,17 @@ class RedisBroker final : public Broker {
   awaitable<FailOutcome> fail(std::string id, std::string worker_id, std::string error) override;
   awaitable<void> finish_cancelled(std::string id, std::string worker_id) override;
 
+  awaitable<void> heartbeat(std::string worker_id) override;
+
   void set_cancel_listener(CancelListener listener) override;
   CompletionHub& completions() override { return hub_; }
+
+  struct Recovered {
+    std::int64_t requeued = 0;  // made due again
+    std::int64_t buried = 0;    // out of attempts: dead letters
+  };
+  // One pass of the recoverer over every queue and worker (the background loop calls it).
+  awaitable<Recovered> recover_once();
 
  private:
   // A run this process holds: what its scripts need to name keys and prove ownership.
@@ -100,6 +117,7 @@ class RedisBroker final : public Broker {
   awaitable<void> listen_done(std::shared_ptr<bool> alive);
   awaitable<void> listen_cancel(std::shared_ptr<bool> alive);
   awaitable<void> forward_scheduled(std::shared_ptr<bool> alive);
+  awaitable<void> recover_periodically(std::shared_ptr<bool> alive);
 
   executor ex_;
   RedisBrokerSettings settings_;
@@ -109,7 +127,8 @@ class RedisBroker final : public Broker {
   std::unique_ptr<redis::Subscriber::Subscription> done_;
   std::unique_ptr<redis::Subscriber::Subscription> cancels_;
   redis::Script enqueue_script_, take_script_, activate_script_, release_script_,
-      complete_script_, fail_script_, cancel_script_, promote_script_;
+      complete_script_, fail_script_, cancel_script_, promote_script_, extend_script_,
+      recover_script_;
   CompletionHub hub_;
   CancelListener cancel_listener_;
   JobIdGenerator ids_;

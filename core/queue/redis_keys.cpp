@@ -52,6 +52,21 @@ std::string idempotency(std::string_view queue, std::string_view key) {
   return k;
 }
 
+std::string workers(std::string_view queue) { return tagged(queue, "workers"); }
+
+std::string worker_alive(std::string_view worker) {
+  std::string k(prefix);
+  k += ":worker:";
+  k += worker;
+  return k;
+}
+
+std::string recoverer_lock() {
+  std::string k(prefix);
+  k += ":recoverer";
+  return k;
+}
+
 std::string job_queue(std::string_view id) {
   std::string k(prefix);
   k += ":id:";

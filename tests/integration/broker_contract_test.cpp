@@ -41,8 +41,7 @@ struct RedisBackend {
   static constexpr const char* name = "redis";
   test::RedisServer redis;
   std::unique_ptr<RedisBroker> broker;
-  void make(asio::io_context& io) {
-    RedisBrokerSettings s;
+  void make(asio::io_context& io, RedisBrokerSettings s = {}) {
     s.redis = redis.client_config();
     s.retry = fast_retries();
     s.max_block = 100ms;
@@ -394,6 +393,111 @@ TEST(RedisBrokerFencing, AStaleRunCannotCompleteTheJob) {
   EXPECT_EQ(after.status, JobStatus::processing);
   EXPECT_EQ(after.worker, "w2");
   EXPECT_FALSE(after.result);
+}
+
+// Leases and recovery, with two brokers standing for two processes on one Redis.
+class RedisRecoveryTest : public ::testing::Test {
+ protected:
+  RedisRecoveryTest() {
+    RedisBrokerSettings s;
+    s.run_recoverer = false;  // the tests run passes themselves
+    s.lease = 300ms;
+    backend.make(io, s);
+    other = std::make_unique<RedisBroker>(io.get_executor(), settings_for_other());
+    other->start();
+  }
+
+  RedisBrokerSettings settings_for_other() {
+    RedisBrokerSettings s;
+    s.redis = backend.redis.client_config();
+    s.retry = fast_retries();
+    s.run_recoverer = false;
+    s.max_block = 100ms;
+    return s;
+  }
+
+  Job submit(int max_attempts = 3) {
+    JobSpec s;
+    s.type = "echo";
+    s.max_attempts = max_attempts;
+    return test::run(io, backend.broker->enqueue(s))->job;
+  }
+
+  void kill_worker(const std::string& worker) {
+    backend.redis.command("DEL " + keys::worker_alive(worker));
+  }
+
+  asio::io_context io;
+  RedisBackend backend;
+  std::unique_ptr<RedisBroker> other;
+};
+
+TEST_F(RedisRecoveryTest, ADeadWorkersJobGoesBackAndItsLateResultIsRefused) {
+  const Job job = submit();
+  ASSERT_TRUE(test::run(io, backend.broker->claim({"default"}, "w-dead", 0ms)));
+  // Alive: nothing to recover.
+  EXPECT_EQ(test::run(io, other->recover_once()).requeued, 0);
+  kill_worker("w-dead");
+  const RedisBroker::Recovered r = test::run(io, other->recover_once());
+  EXPECT_EQ(r.requeued, 1);
+  const Job back = *test::run(io, other->get(job.id));
+  EXPECT_EQ(back.status, JobStatus::queued);
+  EXPECT_EQ(back.attempts, 1);  // the lost run still counts
+  EXPECT_NE(back.error->find("lost"), std::string::npos);
+
+  const auto again = test::run(io, other->claim({"default"}, "w-new", 0ms));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->attempts, 2);
+  // The first worker wakes up and reports: refused, the job stays with the new run.
+  test::run(io, backend.broker->complete(job.id, "w-dead", boost::json::value("stale")));
+  EXPECT_EQ(test::run(io, other->get(job.id))->worker, "w-new");
+  test::run(io, other->complete(job.id, "w-new", boost::json::value("fresh")));
+  const Job done = *test::run(io, other->get(job.id));
+  EXPECT_EQ(done.status, JobStatus::completed);
+  EXPECT_EQ(*done.result, "fresh");
+  const QueueStats stats = test::run(io, other->stats());
+  EXPECT_EQ(stats.queues.at("default")[JobStatus::processing], 0);
+  EXPECT_EQ(stats.queues.at("default")[JobStatus::queued], 0);
+  EXPECT_EQ(stats.queues.at("default")[JobStatus::completed], 1);
+}
+
+TEST_F(RedisRecoveryTest, AnExpiredLeaseIsRecoveredFromALiveWorker) {
+  const Job job = submit();
+  ASSERT_TRUE(test::run(io, backend.broker->claim({"default"}, "w-stuck", 0ms)));
+  test::run_for(io, 400ms);  // past the 300 ms lease, no heartbeat
+  EXPECT_EQ(test::run(io, other->recover_once()).requeued, 1);
+  EXPECT_EQ(test::run(io, other->get(job.id))->status, JobStatus::queued);
+}
+
+TEST_F(RedisRecoveryTest, HeartbeatsKeepALeaseAndReportALostRun) {
+  std::vector<std::string> stopped;
+  backend.broker->set_cancel_listener([&](std::string_view id) { stopped.emplace_back(id); });
+  const Job kept = submit();
+  ASSERT_TRUE(test::run(io, backend.broker->claim({"default"}, "w-live", 0ms)));
+  for (int i = 0; i < 6; ++i) {  // 600 ms, twice the lease, renewed every 100 ms
+    test::run(io, backend.broker->heartbeat("w-live"));
+    test::run_for(io, 100ms);
+  }
+  EXPECT_EQ(test::run(io, other->recover_once()).requeued, 0);
+  EXPECT_EQ(test::run(io, other->get(kept.id))->status, JobStatus::processing);
+  EXPECT_TRUE(stopped.empty());
+  // Taken away behind its back (declared dead): the next heartbeat tells the worker to stop.
+  kill_worker("w-live");
+  EXPECT_EQ(test::run(io, other->recover_once()).requeued, 1);
+  test::run(io, backend.broker->heartbeat("w-live"));
+  EXPECT_EQ(stopped, std::vector<std::string>{kept.id});
+}
+
+TEST_F(RedisRecoveryTest, OutOfAttemptsARecoveredJobGoesToTheDeadLetters) {
+  const Job job = submit(1);
+  ASSERT_TRUE(test::run(io, backend.broker->claim({"default"}, "w-dead", 0ms)));
+  kill_worker("w-dead");
+  EXPECT_EQ(test::run(io, other->recover_once()).buried, 1);
+  const Job failed = *test::run(io, other->get(job.id));
+  EXPECT_EQ(failed.status, JobStatus::failed);
+  EXPECT_EQ(backend.redis.command("LLEN " + keys::dead("default")), ":1\r\n");
+  EXPECT_EQ(backend.redis.command("SISMEMBER " + keys::workers("default") + " w-dead"),
+            ":0\r\n");  // a dead worker with nothing left is forgotten
 }
 
 // A BLMOVE whose reply was lost still moved the id: the worker's next life puts it back.
