@@ -275,7 +275,8 @@ awaitable<void> RedisBroker::release_stranded(const std::vector<std::string>& qu
     const redis::RespValue returned =
         co_await run_script(release_script_, std::move(script_keys), std::move(script_args));
     if (returned.integer > 0) {
-      log::info("queue.ids_returned", {{"queue", q}, {"worker", worker}, {"count", returned.integer}});
+      log::info("queue.ids_returned",
+                {{"queue", q}, {"worker", worker}, {"count", returned.integer}});
     }
   }
 }
@@ -305,16 +306,16 @@ awaitable<std::optional<Job>> RedisBroker::claim(std::vector<std::string> queues
     // when this returns, within max_block.
     std::optional<redis::BlockingPool::Lease> lease = co_await blocking_.acquire(deadline);
     if (!lease) co_return std::nullopt;  // no blocking connection came free in time
-    const auto block = std::min(
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()),
-        settings_.max_block);
+    const auto block =
+        std::min(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()),
+                 settings_.max_block);
     if (block.count() <= 0) co_return std::nullopt;
     const std::string& q = queues.front();
     redis::Request wait;
     wait.push("BLMOVE", keys::pending(q), keys::processing(q, worker_id), "RIGHT", "LEFT",
               seconds_text(block));
-    const redis::ExecResult moved = co_await lease->connection().exec(
-        std::move(wait), block + settings_.redis.request_timeout);
+    const redis::ExecResult moved =
+        co_await lease->connection().exec(std::move(wait), block + settings_.redis.request_timeout);
     if (!moved) {
       // It may still have moved an id on the server: that connection goes, and the id is
       // returned to pending by the next tidy.

@@ -126,9 +126,8 @@ class RedisBroker final : public Broker {
   redis::Subscriber subscriber_;
   std::unique_ptr<redis::Subscriber::Subscription> done_;
   std::unique_ptr<redis::Subscriber::Subscription> cancels_;
-  redis::Script enqueue_script_, take_script_, activate_script_, release_script_,
-      complete_script_, fail_script_, cancel_script_, promote_script_, extend_script_,
-      recover_script_;
+  redis::Script enqueue_script_, take_script_, activate_script_, release_script_, complete_script_,
+      fail_script_, cancel_script_, promote_script_, extend_script_, recover_script_;
   CompletionHub hub_;
   CancelListener cancel_listener_;
   JobIdGenerator ids_;

@@ -52,7 +52,9 @@ std::string idempotency(std::string_view queue, std::string_view key) {
   return k;
 }
 
-std::string workers(std::string_view queue) { return tagged(queue, "workers"); }
+std::string workers(std::string_view queue) {
+  return tagged(queue, "workers");
+}
 
 std::string worker_alive(std::string_view worker) {
   std::string k(prefix);

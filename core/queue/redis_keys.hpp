@@ -22,10 +22,10 @@ std::string idempotency(std::string_view queue, std::string_view key);    // STR
 std::string workers(std::string_view queue);  // SET of workers that claimed from the queue
 
 // Global (no hash tag; never touched by a script):
-std::string job_queue(std::string_view id);  // STRING: the queue of a job, to find it by id
-std::string queues();                        // SET of queue names ever used
+std::string job_queue(std::string_view id);         // STRING: the queue of a job, to find it by id
+std::string queues();                               // SET of queue names ever used
 std::string worker_alive(std::string_view worker);  // STRING with a TTL, kept by heartbeats
-std::string recoverer_lock();                // STRING NX PX: one recoverer at a time
+std::string recoverer_lock();                       // STRING NX PX: one recoverer at a time
 
 // Pub/sub channels:
 std::string done_channel(std::string_view queue);  // a job of the queue reached an end

@@ -18,7 +18,9 @@ BlockingPool::BlockingPool(executor ex, Config config, std::size_t size)
   }
 }
 
-BlockingPool::~BlockingPool() { close(); }
+BlockingPool::~BlockingPool() {
+  close();
+}
 
 void BlockingPool::start() {
   started_ = true;

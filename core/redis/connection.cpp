@@ -480,8 +480,8 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
   Socket socket_;
   asio::steady_timer writer_wake_;
   asio::steady_timer reconnect_timer_;
-  std::deque<std::shared_ptr<Pending>> queue_;        // not written yet
-  std::deque<std::shared_ptr<Pending>> in_flight_;    // written, replies due in this order
+  std::deque<std::shared_ptr<Pending>> queue_;      // not written yet
+  std::deque<std::shared_ptr<Pending>> in_flight_;  // written, replies due in this order
   std::vector<asio::const_buffer> write_buffers_;
   bool writing_ = false;
   RespParser parser_;

@@ -189,8 +189,8 @@ TEST(RedisSubscriber, ARefusedSubscriptionLeavesTheOthersWorking) {
   test::RedisServer redis;
   redis.command("ACL SETUSER limited on >pw ~* &allowed +@all");
   asio::io_context io;
-  Config c = std::get<Config>(parse_url("redis://limited:pw@127.0.0.1:" +
-                                        std::to_string(redis.port())));
+  Config c =
+      std::get<Config>(parse_url("redis://limited:pw@127.0.0.1:" + std::to_string(redis.port())));
   Subscriber sub(io.get_executor(), c);
   sub.start();
   Connection conn(io.get_executor(), redis.client_config());

@@ -1,6 +1,7 @@
 #pragma once
 // A child process for tests: started with arguments, its stdout and stderr going to a file the
-// test can read, stopped by its PID (never by name) when the test is done with it.
+// test can read, stopped by its PID (never by name) when the test is done with it, and killed
+// by the kernel if the test process dies first.
 
 #include <sys/types.h>
 
