@@ -21,5 +21,6 @@ for target in resp_parser; do
   "$out/${target}_fuzz" -runs=0 "$seeds"
   echo "fuzz: $target: fuzzing for ${seconds}s"
   "$out/${target}_fuzz" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
+    -artifact_prefix="$out/" \
     -rss_limit_mb=2048 -print_final_stats=1 "$found" "$seeds" 2>&1 | tail -12
 done
