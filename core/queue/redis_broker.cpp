@@ -78,6 +78,8 @@ RedisBroker::~RedisBroker() {
 void RedisBroker::start() {
   if (started_) return;
   started_ = true;
+  // After a reconnect Redis may be a new (or flushed) server: register queues again.
+  conn_.on_connect([this] { known_queues_.clear(); });
   conn_.start();
   blocking_.start();
   subscriber_.start();
@@ -126,18 +128,19 @@ awaitable<bool> RedisBroker::ready() {
 
 awaitable<boost::system::result<EnqueueResult, std::error_code>> RedisBroker::enqueue(
     JobSpec spec) {
-  const std::string id = ids_.next(std::chrono::system_clock::now());
+  const SystemTime created = std::chrono::system_clock::now();
+  const std::string id = ids_.next(created);
   const std::string& q = spec.queue;
-  // The id's queue first, so the job can be found by id the moment it exists.
-  redis::Request index;
-  index.push("SET", keys::job_queue(id), q);
-  index.push("SADD", keys::queues(), q);
-  co_await exec(std::move(index));
+  // The id's queue goes first, in the same round trip, so the job can be found by id the moment
+  // it exists. Both commands are safe to repeat.
+  redis::Request first;
+  first.push("SET", keys::job_queue(id), q);
+  if (!known_queues_.contains(q)) first.push("SADD", keys::queues(), q);
+  const std::size_t first_commands = first.commands();
 
   const std::string idem = spec.idempotency_key.value_or("");
-  const std::string idem_key = keys::idempotency(q, idem);
   std::vector<std::string> script_keys{keys::job(q, id), keys::pending(q), keys::scheduled(q),
-                                       keys::counts(q), idem_key};
+                                       keys::counts(q), keys::idempotency(q, idem)};
   std::vector<std::string> script_args{id,
                                        q,
                                        spec.type,
@@ -146,38 +149,42 @@ awaitable<boost::system::result<EnqueueResult, std::error_code>> RedisBroker::en
                                        spec.timeout_ms ? std::to_string(*spec.timeout_ms) : "",
                                        idem,
                                        canonical_json(spec.fingerprint()),
-                                       now_ms(),
+                                       std::to_string(unix_millis(created)),
                                        std::to_string(spec.delay_ms),
                                        ms(settings_.idempotency_ttl),
                                        keys::job_prefix(q)};
-  redis::RespValue reply;
-  std::exception_ptr failure;
-  try {
-    reply = co_await run_script(enqueue_script_, std::move(script_keys), std::move(script_args));
-  } catch (...) {
-    failure = std::current_exception();
-  }
-  if (failure) {
-    try {  // best effort: the id never became a job (the client never sees it either)
-      redis::Request unused;
-      unused.push("DEL", keys::job_queue(id));
-      co_await exec(std::move(unused));
-    } catch (const std::exception&) {
-    }
-    std::rethrow_exception(failure);
-  }
+  redis::ExecResult result = co_await enqueue_script_.run_after(
+      conn_, std::move(first), std::move(script_keys), std::move(script_args),
+      settings_.redis.request_timeout);
+  if (!result) throw_redis(result.error(), "redis script enqueue");
+  if (result->size() == first_commands + 1 && first_commands == 2) known_queues_.insert(q);
+  const redis::RespValue& reply = result->back();
+  if (reply.is_error()) throw std::runtime_error("redis script enqueue failed: " + reply.text);
   if (reply.elements.size() != 2) throw std::runtime_error("enqueue: unexpected reply");
   const std::int64_t code = reply.elements[0].integer;
-  const std::string job_id = reply.elements[1].text;
-  if (code != 1) {
-    redis::Request unused;
-    unused.push("DEL", keys::job_queue(id));  // the new id never became a job
-    co_await exec(std::move(unused));
-    if (code == -1) co_return make_error_code(queue_errc::idempotency_conflict);
+  if (code == 1) {
+    // Created as asked: the record is what was sent, no need to read it back.
+    Job job;
+    job.id = id;
+    job.queue = q;
+    job.type = std::move(spec.type);
+    job.payload = std::move(spec.payload);
+    job.status = spec.delay_ms > 0 ? JobStatus::scheduled : JobStatus::queued;
+    job.max_attempts = spec.max_attempts;
+    job.timeout_ms = spec.timeout_ms;
+    job.idempotency_key = spec.idempotency_key;
+    job.created_at = SystemTime{std::chrono::milliseconds(unix_millis(created))};
+    if (spec.delay_ms > 0) job.run_at = job.created_at + std::chrono::milliseconds(spec.delay_ms);
+    co_return EnqueueResult{std::move(job), true};
   }
-  std::optional<Job> job = co_await get(job_id);
-  if (!job) throw std::runtime_error("enqueue: job " + job_id + " vanished");
-  co_return EnqueueResult{std::move(*job), code == 1};
+  redis::Request unused;
+  unused.push("DEL", keys::job_queue(id));  // the new id never became a job
+  co_await exec(std::move(unused));
+  if (code == -1) co_return make_error_code(queue_errc::idempotency_conflict);
+  const std::string earlier = reply.elements[1].text;
+  std::optional<Job> job = co_await get(earlier);
+  if (!job) throw std::runtime_error("enqueue: job " + earlier + " vanished");
+  co_return EnqueueResult{std::move(*job), false};
 }
 
 awaitable<std::optional<std::string>> RedisBroker::queue_of(const std::string& id) {

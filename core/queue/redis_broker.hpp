@@ -134,7 +134,8 @@ class RedisBroker final : public Broker {
   std::mt19937_64 rng_;
   std::unordered_map<std::string, Held> held_;
   std::set<std::string, std::less<>> interrupted_;
-  std::set<std::string, std::less<>> tidied_;  // workers whose processing lists were tidied
+  std::set<std::string, std::less<>> tidied_;
+  std::set<std::string, std::less<>> known_queues_;  // already in cq:queues  // workers whose processing lists were tidied
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   bool started_ = false;
 };

@@ -6,8 +6,8 @@
 namespace coqueue::redis {
 namespace {
 
-Request evalsha(const std::string& sha, const std::vector<std::string>& keys,
-                const std::vector<std::string>& args) {
+void push_evalsha(Request& r, const std::string& sha, const std::vector<std::string>& keys,
+                  const std::vector<std::string>& args) {
   std::vector<std::string_view> words;
   words.reserve(2 + keys.size() + args.size());
   words.emplace_back(sha);
@@ -15,9 +15,7 @@ Request evalsha(const std::string& sha, const std::vector<std::string>& keys,
   words.emplace_back(count);
   for (const auto& k : keys) words.emplace_back(k);
   for (const auto& a : args) words.emplace_back(a);
-  Request r;
   r.push_range("EVALSHA", words);
-  return r;
 }
 
 }  // namespace
@@ -43,6 +41,24 @@ awaitable<std::error_code> Script::load(Connection& conn, std::chrono::milliseco
   co_return std::error_code{};
 }
 
+awaitable<ExecResult> Script::run_after(Connection& conn, Request first,
+                                        std::vector<std::string> keys,
+                                        std::vector<std::string> args,
+                                        std::chrono::milliseconds timeout) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!sha_) {
+      const std::error_code ec = co_await load(conn, timeout);
+      if (ec) co_return ec;
+    }
+    Request call = first;  // kept whole for a second try
+    push_evalsha(call, *sha_, keys, args);
+    ExecResult result = co_await conn.exec(std::move(call), timeout);
+    if (!result || !is_noscript(result->back())) co_return result;
+    sha_.reset();
+  }
+  co_return make_error_code(redis_errc::protocol_error);
+}
+
 awaitable<ExecResult> Script::run(Connection& conn, std::vector<std::string> keys,
                                   std::vector<std::string> args,
                                   std::chrono::milliseconds timeout) {
@@ -51,7 +67,8 @@ awaitable<ExecResult> Script::run(Connection& conn, std::vector<std::string> key
       const std::error_code ec = co_await load(conn, timeout);
       if (ec) co_return ec;
     }
-    Request call = evalsha(*sha_, keys, args);  // named: no temporaries inside co_await (GCC 12)
+    Request call;  // named: no temporaries inside co_await (GCC 12)
+    push_evalsha(call, *sha_, keys, args);
     ExecResult result = co_await conn.exec(std::move(call), timeout);
     if (!result || !is_noscript(result->front())) co_return result;
     sha_.reset();  // Redis forgot it: load again and call once more
