@@ -1,5 +1,6 @@
 #include "worker/processor.hpp"
 
+#include <algorithm>
 #include <exception>
 
 #include <boost/asio/as_tuple.hpp>
@@ -63,10 +64,26 @@ void Processor::start() {
 }
 
 awaitable<void> Processor::claim_loop() {
+  auto pause = std::chrono::milliseconds(100);
   for (;;) {
     if (stopping_ && !finish_queued_) break;
     const auto wait = stopping_ ? std::chrono::milliseconds(0) : settings_.claim_wait;
-    std::optional<Job> job = co_await broker_.claim(settings_.queues, settings_.worker_id, wait);
+    std::optional<Job> job;
+    bool failed = false;
+    try {
+      job = co_await broker_.claim(settings_.queues, settings_.worker_id, wait);
+      pause = std::chrono::milliseconds(100);
+    } catch (const std::exception& e) {
+      // The backend is unreachable: claim nothing until it is back, and say so once a pause.
+      log::warn("worker.claim_failed", {{"error", e.what()}, {"retry_in_ms", pause.count()}});
+      failed = true;
+    }
+    if (failed) {
+      if (stopping_) break;
+      co_await sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::milliseconds(2000));
+      continue;
+    }
     if (job) {
       co_await run(std::move(*job));
     } else if (stopping_) {
@@ -103,8 +120,8 @@ awaitable<void> Processor::run(Job job) {
   const JobType* type = registry_.find(job.type);
   if (type == nullptr) {
     error = "no handler for job type '" + job.type + "' in this worker";
-    const FailOutcome failed = co_await broker_.fail(job.id, settings_.worker_id, error);
-    outcome = failed == FailOutcome::retry_scheduled ? "retry" : "failed";
+    boost::json::value no_result;
+    outcome = co_await settle(job.id, Ending::fail, std::move(no_result), error);
   } else {
     auto run = std::make_shared<Run>();
     running_.emplace(job.id, run);
@@ -124,21 +141,19 @@ awaitable<void> Processor::run(Job job) {
     deadline.cancel();
     running_.erase(job.id);
 
-    if (!failure) {
-      co_await broker_.complete(job.id, settings_.worker_id, std::move(result));
-      outcome = "completed";
-    } else if (run->reason == StopReason::cancelled) {
-      co_await broker_.finish_cancelled(job.id, settings_.worker_id);
-      outcome = "cancelled";
-    } else {
+    // Arguments built as named values first: no temporaries inside co_await (GCC 12).
+    Ending ending = Ending::complete;
+    if (failure && run->reason == StopReason::cancelled) {
+      ending = Ending::cancelled;
+    } else if (failure) {
+      ending = Ending::fail;
       switch (run->reason) {
         case StopReason::timeout: error = "timeout"; break;
         case StopReason::shutdown: error = "interrupted by shutdown"; break;
         default: error = describe(failure);
       }
-      const FailOutcome failed = co_await broker_.fail(job.id, settings_.worker_id, error);
-      outcome = failed == FailOutcome::retry_scheduled ? "retry" : "failed";
     }
+    outcome = co_await settle(job.id, ending, std::move(result), error);
   }
 
   const auto took = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
@@ -149,6 +164,49 @@ awaitable<void> Processor::run(Job job) {
                             {"outcome", outcome},
                             {"error", error},
                             {"duration_ms", static_cast<double>(took.count()) / 1000.0}});
+}
+
+awaitable<std::string> Processor::settle(std::string job_id, Ending ending,
+                                         boost::json::value result, std::string error) {
+  // The outcome is owed to the broker: retry while it is unreachable. That is safe, because the
+  // broker refuses an outcome by itself once the run's lease is gone (fencing), and so the
+  // retries stop at the latest when the lease would have run out.
+  const auto give_up = Clock::now() + settings_.outcome_retry_for;
+  auto pause = std::chrono::milliseconds(50);
+  for (;;) {
+    std::string outcome;
+    try {
+      switch (ending) {
+        case Ending::complete:
+          co_await broker_.complete(job_id, settings_.worker_id, result);
+          outcome = "completed";
+          break;
+        case Ending::cancelled:
+          co_await broker_.finish_cancelled(job_id, settings_.worker_id);
+          outcome = "cancelled";
+          break;
+        case Ending::fail: {
+          const FailOutcome failed = co_await broker_.fail(job_id, settings_.worker_id, error);
+          outcome = failed == FailOutcome::retry_scheduled ? "retry" : "failed";
+          break;
+        }
+      }
+    } catch (const std::exception& e) {
+      if (Clock::now() >= give_up) {
+        log::error("job.outcome_lost", {{"job_id", job_id}, {"error", e.what()}});
+        co_return "unreported";
+      }
+      log::warn("job.outcome_retry", {{"job_id", job_id}, {"error", e.what()}});
+    }
+    if (!outcome.empty()) co_return outcome;
+    co_await sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(1000));
+  }
+}
+
+awaitable<void> Processor::sleep_for(std::chrono::milliseconds duration) {
+  asio::steady_timer timer(ex_, duration);
+  co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
 void Processor::stop_run(Run& run, StopReason reason) {

@@ -29,6 +29,9 @@ struct ProcessorSettings {
   std::chrono::milliseconds claim_wait{1000};
   // How often the worker proves it is alive and extends its runs' leases; well within both.
   std::chrono::milliseconds heartbeat_interval{5000};
+  // How long a run's outcome is retried while the backend is unreachable (about a lease: past
+  // it the backend would refuse the outcome anyway).
+  std::chrono::milliseconds outcome_retry_for{15'000};
 };
 
 class Processor {
@@ -52,6 +55,7 @@ class Processor {
 
  private:
   enum class StopReason { none, cancelled, timeout, shutdown };
+  enum class Ending { complete, cancelled, fail };
   struct Run {
     asio::cancellation_signal signal;
     std::stop_source stop;
@@ -62,6 +66,9 @@ class Processor {
   awaitable<void> claim_loop();
   awaitable<void> heartbeat_loop();
   awaitable<void> run(Job job);
+  awaitable<std::string> settle(std::string job_id, Ending ending, boost::json::value result,
+                                std::string error);
+  awaitable<void> sleep_for(std::chrono::milliseconds duration);
   void stop_run(Run& run, StopReason reason);
   void stop_heartbeats();
 

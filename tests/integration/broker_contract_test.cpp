@@ -39,10 +39,14 @@ struct MemoryBackend {
 
 struct RedisBackend {
   static constexpr const char* name = "redis";
+  RedisBackend() = default;
+  explicit RedisBackend(std::vector<std::string> redis_args) : redis(std::move(redis_args)) {}
   test::RedisServer redis;
   std::unique_ptr<RedisBroker> broker;
   void make(asio::io_context& io, RedisBrokerSettings s = {}) {
+    const auto request_timeout = s.redis.request_timeout;  // the one setting tests may change
     s.redis = redis.client_config();
+    s.redis.request_timeout = request_timeout;
     s.retry = fast_retries();
     s.max_block = 100ms;
     s.promote_interval = 10ms;
@@ -498,6 +502,56 @@ TEST_F(RedisRecoveryTest, OutOfAttemptsARecoveredJobGoesToTheDeadLetters) {
   EXPECT_EQ(backend.redis.command("LLEN " + keys::dead("default")), ":1\r\n");
   EXPECT_EQ(backend.redis.command("SISMEMBER " + keys::workers("default") + " w-dead"),
             ":0\r\n");  // a dead worker with nothing left is forgotten
+}
+
+// Redis goes away while a run ends: the worker keeps its outcome and reports it once Redis is
+// back (restarted from its append-only file), instead of leaving the job in 'processing'; its
+// claim loops survive the outage too.
+TEST(RedisWorkerFaults, AnOutcomeOwedDuringAnOutageIsReportedAfterIt) {
+  asio::io_context io;
+  RedisBackend backend({"--appendonly", "yes", "--appendfsync", "always"});
+  RedisBrokerSettings s;
+  s.run_recoverer = false;
+  s.redis.request_timeout = 200ms;  // shorter than the outage: the first report fails
+  backend.make(io, s);
+  RedisBroker& broker = *backend.broker;
+  worker::Registry registry;
+  worker::builtin::register_all(registry);
+  worker::CpuPool cpu(1);
+  worker::ProcessorSettings ps;
+  ps.worker_id = "w-outage";
+  ps.concurrency = 2;
+  ps.claim_wait = 100ms;
+  worker::Processor processor(io.get_executor(), broker, registry, cpu, ps);
+  processor.start();
+
+  JobSpec sleepy;
+  sleepy.type = "sleep";
+  sleepy.payload = {{"ms", 300}};
+  const std::string id = test::run(io, broker.enqueue(sleepy))->job.id;
+  while (test::run(io, broker.get(id))->status != JobStatus::processing) test::run_for(io, 5ms);
+  backend.redis.stop();  // the run ends while Redis is down
+  test::run_for(io, 1000ms);
+  backend.redis.restart();
+  const auto until = Clock::now() + 20s;
+  std::optional<Job> job = test::run(io, broker.get(id), 30s);
+  while ((!job || job->status != JobStatus::completed) && Clock::now() < until) {
+    test::run_for(io, 50ms);
+    job = test::run(io, broker.get(id), 30s);
+  }
+  ASSERT_TRUE(job);
+  EXPECT_EQ(job->status, JobStatus::completed);
+  // And the worker still claims after the outage.
+  JobSpec echo;
+  echo.type = "echo";
+  const std::string next = test::run(io, broker.enqueue(echo))->job.id;
+  std::optional<Job> done = test::run(io, broker.get(next));
+  while (done->status != JobStatus::completed && Clock::now() < until) {
+    test::run_for(io, 20ms);
+    done = test::run(io, broker.get(next));
+  }
+  EXPECT_EQ(done->status, JobStatus::completed);
+  test::run(io, processor.shutdown(Clock::now() + 5s, false));
 }
 
 // A BLMOVE whose reply was lost still moved the id: the worker's next life puts it back.
