@@ -62,18 +62,9 @@ awaitable<ExecResult> Script::run_after(Connection& conn, Request first,
 awaitable<ExecResult> Script::run(Connection& conn, std::vector<std::string> keys,
                                   std::vector<std::string> args,
                                   std::chrono::milliseconds timeout) {
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    if (!sha_) {
-      const std::error_code ec = co_await load(conn, timeout);
-      if (ec) co_return ec;
-    }
-    Request call;  // named: no temporaries inside co_await (GCC 12)
-    push_evalsha(call, *sha_, keys, args);
-    ExecResult result = co_await conn.exec(std::move(call), timeout);
-    if (!result || !is_noscript(result->front())) co_return result;
-    sha_.reset();  // Redis forgot it: load again and call once more
-  }
-  co_return make_error_code(redis_errc::protocol_error);
+  Request nothing_first;  // named: no temporaries inside co_await (GCC 12)
+  co_return co_await run_after(conn, std::move(nothing_first), std::move(keys), std::move(args),
+                               timeout);
 }
 
 }  // namespace coqueue::redis
