@@ -153,9 +153,9 @@ awaitable<boost::system::result<EnqueueResult, std::error_code>> RedisBroker::en
                                        std::to_string(spec.delay_ms),
                                        ms(settings_.idempotency_ttl),
                                        keys::job_prefix(q)};
-  redis::ExecResult result = co_await enqueue_script_.run_after(
-      conn_, std::move(first), std::move(script_keys), std::move(script_args),
-      settings_.redis.request_timeout);
+  redis::ExecResult result =
+      co_await enqueue_script_.run_after(conn_, std::move(first), std::move(script_keys),
+                                         std::move(script_args), settings_.redis.request_timeout);
   if (!result) throw_redis(result.error(), "redis script enqueue");
   if (result->size() == first_commands + 1 && first_commands == 2) known_queues_.insert(q);
   const redis::RespValue& reply = result->back();
@@ -182,7 +182,7 @@ awaitable<boost::system::result<EnqueueResult, std::error_code>> RedisBroker::en
   co_await exec(std::move(unused));
   if (code == -1) co_return make_error_code(queue_errc::idempotency_conflict);
   const std::string earlier = reply.elements[1].text;
-  std::optional<Job> job = co_await get(earlier);
+  std::optional<Job> job = co_await read_job(q, earlier);  // same queue: keys are per queue
   if (!job) throw std::runtime_error("enqueue: job " + earlier + " vanished");
   co_return EnqueueResult{std::move(*job), false};
 }
@@ -198,10 +198,22 @@ awaitable<std::optional<std::string>> RedisBroker::queue_of(const std::string& i
 awaitable<std::optional<Job>> RedisBroker::get(std::string id) {
   const std::optional<std::string> queue = co_await queue_of(id);
   if (!queue) co_return std::nullopt;
+  co_return co_await read_job(*queue, id);
+}
+
+awaitable<std::optional<Job>> RedisBroker::read_job(const std::string& queue,
+                                                    const std::string& id) {
   redis::Request r;
-  r.push("HGETALL", keys::job(*queue, id));
+  r.push("HGETALL", keys::job(queue, id));
   redis::Replies replies = co_await exec(std::move(r));
   co_return job_from_redis_hash(replies.front());
+}
+
+std::optional<Job> RedisBroker::hold(const std::string& queue, const std::string& worker,
+                                     const redis::RespValue& activated) {
+  std::optional<Job> job = job_from_redis_hash(activated);
+  if (job) held_[job->id] = Held{queue, worker, job->attempts, job->max_attempts};
+  return job;
 }
 
 awaitable<CancelResult> RedisBroker::cancel(std::string id) {
@@ -213,7 +225,7 @@ awaitable<CancelResult> RedisBroker::cancel(std::string id) {
                                        keys::done_channel(q), keys::cancel_channel()};
   const redis::RespValue reply =
       co_await run_script(cancel_script_, std::move(script_keys), std::move(script_args));
-  std::optional<Job> job = co_await get(id);
+  std::optional<Job> job = co_await read_job(q, id);
   if (reply.integer == 1) co_await expire_index(id);
   switch (reply.integer) {
     case 1: co_return CancelResult{CancelOutcome::cancelled, std::move(job)};
@@ -252,9 +264,7 @@ awaitable<std::optional<Job>> RedisBroker::activate(const std::string& queue, co
   const redis::RespValue reply =
       co_await run_script(activate_script_, std::move(script_keys), std::move(script_args));
   if (reply.is_null()) co_return std::nullopt;  // cancelled while it waited
-  std::optional<Job> job = job_from_redis_hash(reply);
-  if (job) held_[job->id] = Held{queue, worker, job->attempts, job->max_attempts};
-  co_return job;
+  co_return hold(queue, worker, reply);
 }
 
 awaitable<std::optional<Job>> RedisBroker::take_now(const std::vector<std::string>& queues,
@@ -267,9 +277,7 @@ awaitable<std::optional<Job>> RedisBroker::take_now(const std::vector<std::strin
     const redis::RespValue reply =
         co_await run_script(take_script_, std::move(script_keys), std::move(script_args));
     if (reply.is_null()) continue;
-    std::optional<Job> job = job_from_redis_hash(reply);
-    if (job) held_[job->id] = Held{q, worker, job->attempts, job->max_attempts};
-    co_return job;
+    co_return hold(q, worker, reply);
   }
   co_return std::nullopt;
 }
@@ -455,14 +463,17 @@ awaitable<RedisBroker::Recovered> RedisBroker::recover_once() {
     redis::Request who;
     who.push("SMEMBERS", keys::workers(q));
     const redis::Replies workers = co_await exec(std::move(who));
-    for (const redis::RespValue& worker : workers.front().elements) {
-      const std::string& w = worker.text;
-      redis::Request alive;
-      alive.push("EXISTS", keys::worker_alive(w));
-      const redis::Replies exists = co_await exec(std::move(alive));
-      const bool dead = exists.front().integer == 0;
+    const auto& names = workers.front().elements;
+    if (names.empty()) continue;
+    redis::Request alive;  // one round trip for every worker of the queue
+    for (const redis::RespValue& worker : names)
+      alive.push("EXISTS", keys::worker_alive(worker.text));
+    const redis::Replies exists = co_await exec(std::move(alive));
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const std::string& w = names[i].text;
+      const bool dead = exists[i].integer == 0;
       std::vector<std::string> script_keys{keys::processing(q, w), keys::pending(q), keys::dead(q),
-                                           keys::counts(q)};
+                                           keys::counts(q), keys::workers(q)};
       std::vector<std::string> script_args{w, now_ms(), dead ? "1" : "0", keys::job_prefix(q),
                                            keys::done_channel(q)};
       const redis::RespValue r =
@@ -477,17 +488,6 @@ awaitable<RedisBroker::Recovered> RedisBroker::recover_once() {
                                            {"worker_dead", dead},
                                            {"requeued", requeued},
                                            {"dead_lettered", buried}});
-      }
-      if (dead) {
-        // Forget a dead worker once its list is empty (a worker coming back re-registers).
-        redis::Request forget;
-        forget.push("LLEN", keys::processing(q, w));
-        const redis::Replies left = co_await exec(std::move(forget));
-        if (left.front().integer == 0) {
-          redis::Request drop;
-          drop.push("SREM", keys::workers(q), w);
-          co_await exec(std::move(drop));
-        }
       }
     }
   }

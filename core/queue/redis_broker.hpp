@@ -105,6 +105,10 @@ class RedisBroker final : public Broker {
                                          std::vector<std::string> args);
   awaitable<redis::Replies> exec(redis::Request request);
   awaitable<std::optional<std::string>> queue_of(const std::string& id);
+  awaitable<std::optional<Job>> read_job(const std::string& queue, const std::string& id);
+  // A job this worker just activated: remember the run (its fencing token) and return it.
+  std::optional<Job> hold(const std::string& queue, const std::string& worker,
+                          const redis::RespValue& activated);
   awaitable<std::optional<Job>> activate(const std::string& queue, const std::string& id,
                                          const std::string& worker);
   awaitable<std::optional<Job>> take_now(const std::vector<std::string>& queues,
@@ -135,7 +139,8 @@ class RedisBroker final : public Broker {
   std::unordered_map<std::string, Held> held_;
   std::set<std::string, std::less<>> interrupted_;
   std::set<std::string, std::less<>> tidied_;
-  std::set<std::string, std::less<>> known_queues_;  // already in cq:queues  // workers whose processing lists were tidied
+  std::set<std::string, std::less<>>
+      known_queues_;  // already in cq:queues  // workers whose processing lists were tidied
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   bool started_ = false;
 };

@@ -415,13 +415,12 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
       in_flight_.push_back(std::move(p));  // before the write: replies may beat its completion
     }
     ++metrics_.writes;
-    std::vector<asio::const_buffer> buffers = std::move(write_buffers_);
     // Never cancelled halfway by whoever awaits the flush (a caller that gave up would leave
     // half a command on the wire, and every other caller's stream out of step). Closing the
     // socket is what stops a write.
     auto [ec, n] = co_await asio::async_write(
-        socket_, buffers, asio::bind_cancellation_slot(asio::cancellation_slot(), tuple_awaitable));
-    write_buffers_ = std::move(buffers);
+        socket_, write_buffers_,
+        asio::bind_cancellation_slot(asio::cancellation_slot(), tuple_awaitable));
     writing_ = false;
     co_await asio::this_coro::throw_if_cancelled(throw_if_cancelled);
     if (ec) {

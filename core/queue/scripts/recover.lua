@@ -4,10 +4,11 @@
 -- attempt number stays counted, so the lost run is fenced off: it can no longer complete or
 -- fail the job. Ids of jobs that ended or moved on leave the list.
 -- KEYS[1] processing list of the worker              KEYS[2] pending list
--- KEYS[3] dead list         KEYS[4] counts hash
+-- KEYS[3] dead list         KEYS[4] counts hash      KEYS[5] workers set of the queue
 -- ARGV[1] worker id         ARGV[2] now (unix ms)    ARGV[3] '1' when the worker is dead
 -- ARGV[4] job key prefix of the queue (job hashes are read by id; same hash tag, same slot)
 -- ARGV[5] done channel
+-- A dead worker whose list is left empty is forgotten (it registers again if it comes back).
 -- Returns {jobs made due again, jobs sent to the dead letters}.
 local now = tonumber(ARGV[2])
 local requeued, buried = 0, 0
@@ -45,5 +46,8 @@ for _, id in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
       requeued = requeued + 1
     end
   end
+end
+if ARGV[3] == '1' and redis.call('LLEN', KEYS[1]) == 0 then
+  redis.call('SREM', KEYS[5], ARGV[1])
 end
 return {requeued, buried}
