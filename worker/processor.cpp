@@ -145,13 +145,11 @@ awaitable<void> Processor::run(Job job) {
     Ending ending = Ending::complete;
     if (failure && run->reason == StopReason::cancelled) {
       ending = Ending::cancelled;
+    } else if (failure && run->reason == StopReason::shutdown) {
+      ending = Ending::hand_back;
     } else if (failure) {
       ending = Ending::fail;
-      switch (run->reason) {
-        case StopReason::timeout: error = "timeout"; break;
-        case StopReason::shutdown: error = "interrupted by shutdown"; break;
-        default: error = describe(failure);
-      }
+      error = run->reason == StopReason::timeout ? "timeout" : describe(failure);
     }
     outcome = co_await settle(job.id, ending, std::move(result), error);
   }
@@ -184,6 +182,10 @@ awaitable<std::string> Processor::settle(std::string job_id, Ending ending,
         case Ending::cancelled:
           co_await broker_.finish_cancelled(job_id, settings_.worker_id);
           outcome = "cancelled";
+          break;
+        case Ending::hand_back:
+          co_await broker_.hand_back(job_id, settings_.worker_id);
+          outcome = "handed_back";
           break;
         case Ending::fail: {
           const FailOutcome failed = co_await broker_.fail(job_id, settings_.worker_id, error);
@@ -225,7 +227,7 @@ awaitable<void> Processor::shutdown(SteadyTime deadline, bool finish_queued) {
     co_await loops_done_.async_wait(asio::as_tuple(asio::use_awaitable));
   }
   if (loops_ == 0) {
-    stop_heartbeats();
+    co_await leave();
     co_return;
   }
 
@@ -235,7 +237,17 @@ awaitable<void> Processor::shutdown(SteadyTime deadline, bool finish_queued) {
   // Stopped runs end at their next await; wait for the loops to report back.
   loops_done_.expires_at(SteadyTime::max());
   while (loops_ > 0) co_await loops_done_.async_wait(asio::as_tuple(asio::use_awaitable));
+  co_await leave();
+}
+
+awaitable<void> Processor::leave() {
   stop_heartbeats();
+  try {
+    co_await broker_.leave(settings_.worker_id);
+  } catch (const std::exception& e) {
+    // The backend is unreachable: the worker's heartbeat runs out instead.
+    log::warn("worker.leave_failed", {{"error", e.what()}});
+  }
 }
 
 void Processor::stop_heartbeats() {

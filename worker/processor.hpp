@@ -45,9 +45,9 @@ class Processor {
   void start();
 
   // Stops claiming and waits for the runs in flight until `deadline`; runs still going then are
-  // stopped (they fail with "interrupted by shutdown"). With `finish_queued`, the loops first
-  // claim and run every job that is already due (the embedded mode, where the queue dies with
-  // the process).
+  // stopped and handed back to the broker (due again, the attempt not counted). Then the worker
+  // leaves the broker. With `finish_queued`, the loops first claim and run every job that is
+  // already due (the embedded mode, where the queue dies with the process).
   awaitable<void> shutdown(SteadyTime deadline, bool finish_queued);
 
   std::size_t in_flight() const { return running_.size(); }
@@ -55,7 +55,7 @@ class Processor {
 
  private:
   enum class StopReason { none, cancelled, timeout, shutdown };
-  enum class Ending { complete, cancelled, fail };
+  enum class Ending { complete, cancelled, fail, hand_back };
   struct Run {
     asio::cancellation_signal signal;
     std::stop_source stop;
@@ -71,6 +71,7 @@ class Processor {
   awaitable<void> sleep_for(std::chrono::milliseconds duration);
   void stop_run(Run& run, StopReason reason);
   void stop_heartbeats();
+  awaitable<void> leave();
 
   executor ex_;
   Broker& broker_;

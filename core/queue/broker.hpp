@@ -72,6 +72,13 @@ class Broker {
                                    boost::json::value result) = 0;
   virtual awaitable<FailOutcome> fail(std::string id, std::string worker_id, std::string error) = 0;
   virtual awaitable<void> finish_cancelled(std::string id, std::string worker_id) = 0;
+  // A stopping worker gives back a run it will not finish: the job is due again at the head of
+  // its queue and the cut-off run does not count as an attempt (a job whose cancel was asked
+  // for ends cancelled instead). Ignored for a job this worker no longer holds.
+  virtual awaitable<void> hand_back(std::string id, std::string worker_id) = 0;
+  // A worker that stops for good and holds nothing any more: forget it at once, rather than
+  // when its heartbeat runs out.
+  virtual awaitable<void> leave(std::string worker_id) = 0;
 
   // A live worker's heartbeat: it is alive, and the leases of the runs it holds go on. A run
   // found lost meanwhile (recovered, so fenced off) is reported to the cancel listener, so its

@@ -173,6 +173,22 @@ awaitable<void> MemoryBroker::finish_cancelled(std::string id, std::string worke
   co_return;
 }
 
+awaitable<void> MemoryBroker::hand_back(std::string id, std::string worker_id) {
+  Entry* entry = running_entry(id, worker_id);
+  if (entry == nullptr) co_return;
+  Job& job = entry->job;
+  if (job.cancel_requested) {
+    finish(job, JobStatus::cancelled);
+    co_return;
+  }
+  --job.attempts;
+  job.worker.reset();
+  job.started_at.reset();
+  set_status(job, JobStatus::queued);
+  pending_[job.queue].push_front(job.id);  // it was next once already
+  wake_claimer(job.queue);
+}
+
 void MemoryBroker::set_cancel_listener(CancelListener listener) {
   cancel_listener_ = std::move(listener);
 }

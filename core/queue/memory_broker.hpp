@@ -46,6 +46,8 @@ class MemoryBroker final : public Broker {
                            boost::json::value result) override;
   awaitable<FailOutcome> fail(std::string id, std::string worker_id, std::string error) override;
   awaitable<void> finish_cancelled(std::string id, std::string worker_id) override;
+  awaitable<void> hand_back(std::string id, std::string worker_id) override;
+  awaitable<void> leave(std::string) override { co_return; }
 
   // Workers live in this process: nothing to prove or renew.
   awaitable<void> heartbeat(std::string) override { co_return; }

@@ -16,5 +16,6 @@ extern const std::string_view cancel_lua;
 extern const std::string_view promote_lua;
 extern const std::string_view extend_lua;
 extern const std::string_view recover_lua;
+extern const std::string_view hand_back_lua;
 
 }  // namespace coqueue::scripts

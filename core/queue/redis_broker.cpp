@@ -68,6 +68,7 @@ RedisBroker::RedisBroker(executor ex, RedisBrokerSettings settings)
       promote_script_("promote", std::string(scripts::promote_lua)),
       extend_script_("extend", std::string(scripts::extend_lua)),
       recover_script_("recover", std::string(scripts::recover_lua)),
+      hand_back_script_("hand_back", std::string(scripts::hand_back_lua)),
       hub_(ex),
       rng_(std::random_device{}()) {}
 
@@ -300,13 +301,19 @@ awaitable<std::optional<Job>> RedisBroker::claim(std::vector<std::string> queues
                                                  std::string worker_id,
                                                  std::chrono::milliseconds max_wait) {
   const auto deadline = Clock::now() + max_wait;
-  if (tidied_.insert(worker_id).second) {
-    // First claim of this worker: it must be known alive before it holds a job, and be found
-    // by the recoverer; ids a previous life left half way go back to pending.
+  if (!workers_.contains(worker_id)) {
+    // First claim of this worker in this process: what a previous life under the same id left
+    // in its processing lists is recovered first; then it must be known alive before it holds
+    // a job, and be found by the recoverer.
+    co_await recover_own(queues, worker_id);
     redis::Request hello;
     hello.push("SET", keys::worker_alive(worker_id), "1", "PX", settings_.worker_ttl.count());
     for (const std::string& q : queues) hello.push("SADD", keys::workers(q), worker_id);
     co_await exec(std::move(hello));
+    workers_.emplace(worker_id, queues);
+    tidied_.insert(worker_id);
+  } else if (tidied_.insert(worker_id).second) {
+    // A BLMOVE of this worker failed half way: the id it may have moved goes back to pending.
     co_await release_stranded(queues, worker_id);
   }
   for (;;) {
@@ -470,28 +477,77 @@ awaitable<RedisBroker::Recovered> RedisBroker::recover_once() {
       alive.push("EXISTS", keys::worker_alive(worker.text));
     const redis::Replies exists = co_await exec(std::move(alive));
     for (std::size_t i = 0; i < names.size(); ++i) {
-      const std::string& w = names[i].text;
-      const bool dead = exists[i].integer == 0;
-      std::vector<std::string> script_keys{keys::processing(q, w), keys::pending(q), keys::dead(q),
-                                           keys::counts(q), keys::workers(q)};
-      std::vector<std::string> script_args{w, now_ms(), dead ? "1" : "0", keys::job_prefix(q),
-                                           keys::done_channel(q)};
-      const redis::RespValue r =
-          co_await run_script(recover_script_, std::move(script_keys), std::move(script_args));
-      const std::int64_t requeued = r.elements.size() == 2 ? r.elements[0].integer : 0;
-      const std::int64_t buried = r.elements.size() == 2 ? r.elements[1].integer : 0;
-      total.requeued += requeued;
-      total.buried += buried;
-      if (requeued + buried > 0) {
-        log::warn("queue.jobs_recovered", {{"queue", q},
-                                           {"worker", w},
-                                           {"worker_dead", dead},
-                                           {"requeued", requeued},
-                                           {"dead_lettered", buried}});
-      }
+      const Recovered r = co_await recover_list(q, names[i].text, exists[i].integer == 0);
+      total.requeued += r.requeued;
+      total.buried += r.buried;
     }
   }
   co_return total;
+}
+
+awaitable<RedisBroker::Recovered> RedisBroker::recover_list(const std::string& queue,
+                                                            const std::string& worker, bool dead) {
+  std::vector<std::string> script_keys{keys::processing(queue, worker), keys::pending(queue),
+                                       keys::dead(queue), keys::counts(queue),
+                                       keys::workers(queue)};
+  std::vector<std::string> script_args{worker, now_ms(), dead ? "1" : "0", keys::job_prefix(queue),
+                                       keys::done_channel(queue)};
+  const redis::RespValue r =
+      co_await run_script(recover_script_, std::move(script_keys), std::move(script_args));
+  Recovered recovered;
+  if (r.elements.size() == 2) recovered = {r.elements[0].integer, r.elements[1].integer};
+  if (recovered.requeued + recovered.buried > 0) {
+    log::warn("queue.jobs_recovered", {{"queue", queue},
+                                       {"worker", worker},
+                                       {"worker_dead", dead},
+                                       {"requeued", recovered.requeued},
+                                       {"dead_lettered", recovered.buried}});
+  }
+  co_return recovered;
+}
+
+awaitable<void> RedisBroker::recover_own(const std::vector<std::string>& queues,
+                                         const std::string& worker) {
+  // This life holds nothing yet, so every run under this id is a previous life's: lost.
+  for (const std::string& q : queues) co_await recover_list(q, worker, true);
+}
+
+awaitable<void> RedisBroker::hand_back(std::string id, std::string worker_id) {
+  const auto it = held_.find(id);
+  if (it == held_.end() || it->second.worker != worker_id) co_return;
+  const Held held = it->second;  // dropped only once Redis answered: a retry may follow an error
+  const std::string& q = held.queue;
+  std::vector<std::string> script_keys{keys::job(q, id), keys::processing(q, worker_id),
+                                       keys::pending(q), keys::counts(q)};
+  std::vector<std::string> script_args{id,
+                                       worker_id,
+                                       std::to_string(held.attempt),
+                                       now_ms(),
+                                       ms(settings_.result_ttl),
+                                       keys::done_channel(q)};
+  const redis::RespValue reply =
+      co_await run_script(hand_back_script_, std::move(script_keys), std::move(script_args));
+  held_.erase(id);
+  if (reply.integer == 0) {
+    log::warn(
+        "job.hand_back_dropped",
+        {{"job_id", id}, {"worker", worker_id}, {"reason", "the run no longer holds the job"}});
+  } else if (reply.integer == 3) {
+    co_await expire_index(id);
+  }
+}
+
+awaitable<void> RedisBroker::leave(std::string worker_id) {
+  const auto it = workers_.find(worker_id);
+  if (it == workers_.end()) co_return;
+  const std::vector<std::string> queues = it->second;
+  // Whatever is still listed (nothing, after a clean stop) is given back as a dead worker's.
+  for (const std::string& q : queues) co_await recover_list(q, worker_id, true);
+  redis::Request bye;
+  bye.push("DEL", keys::worker_alive(worker_id));
+  co_await exec(std::move(bye));
+  workers_.erase(worker_id);
+  tidied_.erase(worker_id);
 }
 
 awaitable<void> RedisBroker::recover_periodically(std::shared_ptr<bool> alive) {

@@ -79,6 +79,8 @@ class RedisBroker final : public Broker {
                            boost::json::value result) override;
   awaitable<FailOutcome> fail(std::string id, std::string worker_id, std::string error) override;
   awaitable<void> finish_cancelled(std::string id, std::string worker_id) override;
+  awaitable<void> hand_back(std::string id, std::string worker_id) override;
+  awaitable<void> leave(std::string worker_id) override;
 
   awaitable<void> heartbeat(std::string worker_id) override;
 
@@ -113,6 +115,10 @@ class RedisBroker final : public Broker {
                                          const std::string& worker);
   awaitable<std::optional<Job>> take_now(const std::vector<std::string>& queues,
                                          const std::string& worker);
+  // Runs of `worker` that a previous life of it left behind go back to pending (or to the dead
+  // letters), before this life claims anything.
+  awaitable<void> recover_own(const std::vector<std::string>& queues, const std::string& worker);
+  awaitable<Recovered> recover_list(const std::string& queue, const std::string& worker, bool dead);
   awaitable<void> release_stranded(const std::vector<std::string>& queues,
                                    const std::string& worker);
   awaitable<void> expire_index(const std::string& id);
@@ -131,16 +137,18 @@ class RedisBroker final : public Broker {
   std::unique_ptr<redis::Subscriber::Subscription> done_;
   std::unique_ptr<redis::Subscriber::Subscription> cancels_;
   redis::Script enqueue_script_, take_script_, activate_script_, release_script_, complete_script_,
-      fail_script_, cancel_script_, promote_script_, extend_script_, recover_script_;
+      fail_script_, cancel_script_, promote_script_, extend_script_, recover_script_,
+      hand_back_script_;
   CompletionHub hub_;
   CancelListener cancel_listener_;
   JobIdGenerator ids_;
   std::mt19937_64 rng_;
   std::unordered_map<std::string, Held> held_;
   std::set<std::string, std::less<>> interrupted_;
-  std::set<std::string, std::less<>> tidied_;
-  std::set<std::string, std::less<>>
-      known_queues_;  // already in cq:queues  // workers whose processing lists were tidied
+  std::set<std::string, std::less<>> tidied_;  // workers whose processing lists are tidy
+  std::map<std::string, std::vector<std::string>, std::less<>>
+      workers_;                                      // worker id -> its queues, once registered
+  std::set<std::string, std::less<>> known_queues_;  // already in cq:queues
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   bool started_ = false;
 };

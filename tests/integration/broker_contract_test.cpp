@@ -279,6 +279,39 @@ TYPED_TEST(BrokerContractTest, CancelARunningJobTellsTheListenerAndIsNeverRetrie
   EXPECT_EQ(this->get(job.id).status, JobStatus::cancelled);
 }
 
+TYPED_TEST(BrokerContractTest, AHandedBackRunIsDueFirstAndNotCounted) {
+  const Job first = this->enqueue(this->spec());
+  const Job second = this->enqueue(this->spec());
+  ASSERT_EQ(this->claim()->id, first.id);
+  test::run(this->io, this->broker().hand_back(first.id, "intruder"));  // not its run: ignored
+  EXPECT_EQ(this->get(first.id).status, JobStatus::processing);
+  test::run(this->io, this->broker().hand_back(first.id, "w1"));
+  const Job back = this->get(first.id);
+  EXPECT_EQ(back.status, JobStatus::queued);
+  EXPECT_EQ(back.attempts, 0);
+  const auto again = this->claim({"default"}, "w2");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->id, first.id);  // ahead of the job queued after it
+  EXPECT_EQ(again->attempts, 1);
+  test::run(this->io, this->broker().complete(first.id, "w1", boost::json::value(1)));
+  EXPECT_EQ(this->get(first.id).status, JobStatus::processing);  // w1 gave it up
+  test::run(this->io, this->broker().complete(first.id, "w2", boost::json::value(2)));
+  EXPECT_EQ(*this->get(first.id).result, 2);
+  EXPECT_EQ(this->claim({"default"}, "w2")->id, second.id);
+  const QueueStats stats = test::run(this->io, this->broker().stats());
+  EXPECT_EQ(stats.queues.at("default")[JobStatus::processing], 1);
+  EXPECT_EQ(stats.queues.at("default")[JobStatus::queued], 0);
+}
+
+TYPED_TEST(BrokerContractTest, AHandedBackRunWhoseCancelWasAskedEndsCancelled) {
+  const Job job = this->enqueue(this->spec());
+  this->claim();
+  test::run(this->io, this->broker().cancel(job.id));
+  test::run(this->io, this->broker().hand_back(job.id, "w1"));
+  EXPECT_EQ(this->get(job.id).status, JobStatus::cancelled);
+  EXPECT_FALSE(this->claim());
+}
+
 TYPED_TEST(BrokerContractTest, IdempotencyKeyReturnsTheFirstJobOrConflicts) {
   JobSpec s = this->spec();
   s.idempotency_key = "order-1";
@@ -463,6 +496,36 @@ TEST_F(RedisRecoveryTest, ADeadWorkersJobGoesBackAndItsLateResultIsRefused) {
   EXPECT_EQ(stats.queues.at("default")[JobStatus::processing], 0);
   EXPECT_EQ(stats.queues.at("default")[JobStatus::queued], 0);
   EXPECT_EQ(stats.queues.at("default")[JobStatus::completed], 1);
+}
+
+TEST_F(RedisRecoveryTest, AWorkerRestartedUnderItsIdRecoversItsOwnRunsFirst) {
+  const Job job = submit();
+  ASSERT_TRUE(test::run(io, backend.broker->claim({"default"}, "w-stable", 0ms)));
+  // The process dies; a new one starts under the same id before the heartbeat has run out.
+  auto next_life = std::make_unique<RedisBroker>(io.get_executor(), settings_for_other());
+  next_life->start();
+  const auto claimed = test::run(io, next_life->claim({"default"}, "w-stable", 0ms));
+  ASSERT_TRUE(claimed);
+  EXPECT_EQ(claimed->id, job.id);
+  EXPECT_EQ(claimed->attempts, 2);  // the lost run counts, and is fenced off
+  test::run(io, backend.broker->complete(job.id, "w-stable", boost::json::value("stale")));
+  EXPECT_EQ(test::run(io, other->get(job.id))->status, JobStatus::processing);
+  test::run(io, next_life->complete(job.id, "w-stable", boost::json::value("fresh")));
+  EXPECT_EQ(*test::run(io, other->get(job.id))->result, "fresh");
+  next_life->close();
+  test::run_for(io, 10ms);
+}
+
+TEST_F(RedisRecoveryTest, AWorkerThatLeavesIsForgottenAtOnce) {
+  submit();
+  ASSERT_TRUE(test::run(io, other->claim({"default"}, "w-going", 0ms)));
+  EXPECT_EQ(backend.redis.command("SISMEMBER " + keys::workers("default") + " w-going"), ":1\r\n");
+  test::run(io, other->leave("w-going"));  // what it still held goes back
+  EXPECT_EQ(backend.redis.command("EXISTS " + keys::worker_alive("w-going")), ":0\r\n");
+  EXPECT_EQ(backend.redis.command("SISMEMBER " + keys::workers("default") + " w-going"), ":0\r\n");
+  const QueueStats stats = test::run(io, other->stats());
+  EXPECT_EQ(stats.queues.at("default")[JobStatus::queued], 1);
+  EXPECT_EQ(stats.queues.at("default")[JobStatus::processing], 0);
 }
 
 TEST_F(RedisRecoveryTest, AnExpiredLeaseIsRecoveredFromALiveWorker) {
