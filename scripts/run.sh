@@ -1,30 +1,55 @@
 #!/usr/bin/env bash
-# The main job, end to end: set up, build, start the embedded coqueue service, submit jobs of
-# every built-in type over HTTP, print their results as they finish, and shut down cleanly.
+# The main job, end to end: set up, build, start a deployment on loopback (a private
+# redis-server, two coqueue-server processes and two coqueue-worker processes), submit jobs of
+# every built-in type to one server, wait for each on the other, print the results, and stop
+# every process by its PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh release >/dev/null
 echo "run: built build/release"
 
-server=build/release/server/coqueue-server
-log=$(mktemp)
-"$server" --listen 127.0.0.1:0 --workers 4 --retry-base 200ms --log-level debug >"$log" 2>&1 &
-pid=$!
-trap 'kill "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
+source scripts/lib/private-redis.sh
+redis_url="redis://127.0.0.1:$port/0"
+logs=$(mktemp -d)
+pids=()
+stop_all() {
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  kill "$redis_pid" 2>/dev/null || true
+  wait "$redis_pid" 2>/dev/null || true
+  rm -rf "$dir" "$logs"
+}
+trap stop_all EXIT
+echo "run: redis-server pid $redis_pid at $redis_url"
 
-port=""
-for _ in $(seq 1 100); do
-  port=$(sed -n 's/.*server.listening.* port=\([0-9]*\).*/\1/p' "$log")
-  [ -n "$port" ] && break
-  sleep 0.05
+start_server() {  # name; sets $url (no subshell: the PID must reach $pids)
+  build/release/server/coqueue-server --backend redis --redis "$redis_url" --listen 127.0.0.1:0 \
+    --retry-base 200ms >"$logs/$1.log" 2>&1 &
+  pids+=($!)
+  local p=""
+  for _ in $(seq 1 100); do
+    p=$(sed -n 's/.*server.listening.* port=\([0-9]*\).*/\1/p' "$logs/$1.log")
+    [ -n "$p" ] && break
+    sleep 0.05
+  done
+  [ -n "$p" ] || { echo "run: $1 did not start"; cat "$logs/$1.log"; exit 1; }
+  url="http://127.0.0.1:$p"
+}
+start_server server-a
+a=$url
+start_server server-b
+b=$url
+echo "run: coqueue-server pids ${pids[*]} at $a and $b"
+for w in 1 2; do
+  build/release/worker/coqueue-worker --redis "$redis_url" --concurrency 4 --id "worker-$w" \
+    --retry-base 200ms --log-level debug >"$logs/worker-$w.log" 2>&1 &
+  pids+=($!)
 done
-[ -n "$port" ] || { echo "run: the server did not start"; cat "$log"; exit 1; }
-base="http://127.0.0.1:$port"
-echo "run: coqueue-server pid $pid serving $base (memory backend, 4 in-process workers)"
+echo "run: coqueue-worker pids ${pids[*]:2} (ids worker-1, worker-2, 4 jobs at once each)"
 
 submit() {
-  curl -sS -X POST "$base/jobs" -H 'Content-Type: application/json' -d "$1" | jq -r .id
+  curl -sS -X POST "$a/jobs" -H 'Content-Type: application/json' -d "$1" | jq -r .id
 }
 
 declare -a ids
@@ -35,18 +60,17 @@ ids+=("$(submit '{"type": "cpu", "payload": {"iterations": 1000000}}')")
 ids+=("$(submit '{"type": "fail", "payload": {"times": 1}}')")
 ids+=("$(submit '{"type": "fail", "payload": {}, "max_attempts": 2}')")
 ids+=("$(submit '{"type": "sleep", "payload": {"ms": 5000}, "timeout_ms": 100, "max_attempts": 1}')")
-echo "run: submitted ${#ids[@]} jobs; waiting for each (GET /jobs/<id>?wait_ms=10000)"
+echo "run: submitted ${#ids[@]} jobs to $a; waiting for each on $b (GET /jobs/<id>?wait_ms=10000)"
 
 for id in "${ids[@]}"; do
-  curl -sS "$base/jobs/$id?wait_ms=10000" |
-    jq -c '{type, status, attempts, result, error}'
+  curl -sS "$b/jobs/$id?wait_ms=10000" |
+    jq -c '{type, status, attempts, worker, result, error}'
 done
 
-echo "run: queues: $(curl -sS "$base/queues" | jq -c .totals)"
-kill -TERM "$pid"
+echo "run: queues: $(curl -sS "$b/queues" | jq -c .totals)"
 code=0
-wait "$pid" || code=$?
-trap - EXIT
-echo "run: server stopped with exit code $code; job runs logged: $(grep -c 'job.finish' "$log")"
-rm -f "$log"
+for p in "${pids[@]}"; do kill -TERM "$p"; done
+for p in "${pids[@]}"; do wait "$p" || code=$?; done
+runs=$(cat "$logs"/worker-*.log | grep -c 'job.finish' || true)
+echo "run: servers and workers stopped (exit code $code); job runs logged by the workers: $runs"
 exit "$code"

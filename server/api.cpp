@@ -2,11 +2,29 @@
 
 #include <boost/url/parse.hpp>
 
+#include "core/redis/redis_errc.hpp"
 #include "server/handlers/handlers.hpp"
 #include "server/response.hpp"
 #include "server/router.hpp"
 
 namespace coqueue::server {
+namespace {
+
+// Redis could not be reached or did not answer. Whether the request took effect is known only
+// when it was never sent; otherwise the client is told it may have, and how to retry safely.
+Response backend_unavailable(std::error_code ec) {
+  const bool never_sent = ec == redis::redis_errc::not_connected || ec == redis::redis_errc::closed;
+  Response r = error_response(
+      503, "backend_unavailable",
+      never_sent ? "Redis cannot be reached; nothing was done; retry later"
+                 : "Redis did not answer (" + ec.message() +
+                       "); the request may or may not have taken effect; a POST /jobs retried "
+                       "with the same idempotency_key is safe");
+  r.headers.emplace_back("Retry-After", "1");
+  return r;
+}
+
+}  // namespace
 
 Api::Api(Broker& broker, const worker::Registry& types, ApiSettings settings)
     : broker_(broker), types_(types), settings_(settings) {}
@@ -28,10 +46,22 @@ awaitable<Response> Api::handle(Request request) {
   }
 
   const RouteMatch& match = std::get<RouteMatch>(routed);
+  std::error_code backend_error;
+  try {
+    co_return co_await dispatch(match, std::move(request), *target);
+  } catch (const std::system_error& e) {
+    if (e.code().category() != redis::redis_category()) throw;
+    backend_error = e.code();
+  }
+  co_return backend_unavailable(backend_error);
+}
+
+awaitable<Response> Api::dispatch(const RouteMatch& match, Request request,
+                                  boost::urls::url_view target) {
   const handlers::Context ctx{broker_, types_, settings_, shutting_down_};
   switch (match.id) {
     case RouteId::submit_job: co_return co_await handlers::submit_job(ctx, std::move(request));
-    case RouteId::get_job: co_return co_await handlers::get_job(ctx, match.job_id, *target);
+    case RouteId::get_job: co_return co_await handlers::get_job(ctx, match.job_id, target);
     case RouteId::cancel_job: co_return co_await handlers::cancel_job(ctx, match.job_id);
     case RouteId::list_queues: co_return co_await handlers::list_queues(ctx);
     case RouteId::healthz: co_return co_await handlers::healthz(ctx);

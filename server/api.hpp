@@ -4,10 +4,13 @@
 
 #include <chrono>
 
+#include <boost/url/url_view.hpp>
+
 #include "core/job/job_spec.hpp"
 #include "core/queue/broker.hpp"
 #include "core/support/awaitable.hpp"
 #include "server/http_message.hpp"
+#include "server/router.hpp"
 #include "worker/registry.hpp"
 
 namespace coqueue::server {
@@ -28,6 +31,9 @@ class Api {
   void begin_shutdown() { shutting_down_ = true; }
 
  private:
+  awaitable<Response> dispatch(const RouteMatch& match, Request request,
+                               boost::urls::url_view target);
+
   Broker& broker_;
   const worker::Registry& types_;
   ApiSettings settings_;

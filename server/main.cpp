@@ -10,6 +10,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "core/support/log.hpp"
+#include "server/backend_probe.hpp"
 #include "server/server_app.hpp"
 #include "server/server_config.hpp"
 
@@ -17,8 +18,9 @@ int main(int argc, char** argv) {
   using namespace coqueue;
   CommandLine cli("coqueue-server",
                   "Serves the coqueue HTTP API: submit jobs, read and wait for their results,\n"
-                  "cancel them, and see the queues. With --backend memory (the default) jobs\n"
-                  "live in this process and --workers in-process workers run them.");
+                  "cancel them, and see the queues. On Redis, any number of servers and worker\n"
+                  "processes share the queues; with --backend memory jobs live in this process\n"
+                  "and --workers in-process workers run them.");
   server::declare_server_options(cli);
   if (auto exit_code = cli.parse_for_main(argc, argv)) return *exit_code;
   auto read = server::read_server_config(cli);
@@ -28,6 +30,27 @@ int main(int argc, char** argv) {
   }
   server::ServerConfig config = std::move(std::get<server::ServerConfig>(read));
   log::configure(config.log);
+  if (config.backend != "memory") {
+    const server::ProbeResult probe =
+        server::probe_redis(config.redis.redis, std::chrono::milliseconds(1500));
+    if (probe.answered) {
+      config.backend = "redis";
+      if (!config.workers_given) config.workers = 0;  // worker processes run the jobs
+    } else if (config.backend == "redis") {
+      log::error("server.redis_unreachable", {{"redis", config.redis_url}, {"error", probe.error}});
+      return 1;
+    } else {
+      log::warn("server.backend_fallback",
+                {{"backend", "memory"},
+                 {"redis", config.redis_url},
+                 {"error", probe.error},
+                 {"message",
+                  "Redis does not answer: jobs live in this process only and are lost when it "
+                  "stops; worker processes cannot reach them. Use --backend redis to refuse "
+                  "this."}});
+      config.backend = "memory";
+    }
+  }
 
   asio::io_context io(1);
   std::optional<server::ServerApp> app;

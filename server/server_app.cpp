@@ -26,7 +26,15 @@ ServerApp::ServerApp(asio::io_context& io, ServerConfig config)
       cpu_(cpu_threads(config_)),
       tracker_(ex_) {
   worker::builtin::register_all(registry_);
-  broker_ = std::make_unique<MemoryBroker>(ex_, config_.memory);
+  if (config_.backend == "redis") {
+    auto redis = std::make_unique<RedisBroker>(ex_, config_.redis);
+    redis_ = redis.get();
+    broker_ = std::move(redis);
+  } else {
+    auto memory = std::make_unique<MemoryBroker>(ex_, config_.memory);
+    memory_ = memory.get();
+    broker_ = std::move(memory);
+  }
   if (config_.workers > 0) {
     worker::ProcessorSettings settings;
     settings.worker_id = "embedded-" + log::settings().instance;
@@ -43,6 +51,7 @@ ServerApp::ServerApp(asio::io_context& io, ServerConfig config)
 ServerApp::~ServerApp() = default;
 
 void ServerApp::start() {
+  if (redis_) redis_->start();
   if (processor_) processor_->start();
   listener_->start();
 }
@@ -57,13 +66,15 @@ awaitable<void> ServerApp::shutdown() {
   api_->begin_shutdown();
   listener_->stop();
   tracker_.close_all_idle();
-  // 2. Workers run what is in flight, and what is already queued: in the embedded mode the
-  //    queue lives in this process, so leaving it behind would lose it.
-  if (processor_) co_await processor_->shutdown(deadline, /*finish_queued=*/true);
+  // 2. Workers run what is in flight, and in the embedded mode also what is already queued:
+  //    there the queue lives in this process, so leaving it behind would lose it. On Redis the
+  //    queue stays, for other workers.
+  if (processor_) co_await processor_->shutdown(deadline, /*finish_queued=*/memory_ != nullptr);
   // 3. Requests still waiting for a job answer now with the job as it stands.
   broker_->completions().notify_all();
   co_await tracker_.wait_empty(deadline + std::chrono::seconds(1));
-  log::info("server.stopped", {{"jobs_left_unfinished", broker_->unfinished_jobs()},
+  if (redis_) redis_->close();
+  log::info("server.stopped", {{"jobs_left_unfinished", memory_ ? memory_->unfinished_jobs() : 0},
                                {"connections_left", tracker_.size()}});
 }
 

@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "core/queue/memory_broker.hpp"
+#include "core/queue/redis_broker.hpp"
 #include "server/api.hpp"
 #include "server/connection_tracker.hpp"
 #include "server/listener.hpp"
@@ -19,7 +20,8 @@ namespace coqueue::server {
 
 class ServerApp {
  public:
-  // Binds the listening socket; throws when it cannot.
+  // Binds the listening socket; throws when it cannot. `config.backend` is memory or redis
+  // (main() resolves auto first).
   ServerApp(asio::io_context& io, ServerConfig config);
   ~ServerApp();
 
@@ -34,7 +36,9 @@ class ServerApp {
   executor ex_;
   worker::Registry registry_;
   worker::CpuPool cpu_;
-  std::unique_ptr<MemoryBroker> broker_;
+  std::unique_ptr<Broker> broker_;
+  MemoryBroker* memory_ = nullptr;  // the same broker, when it is the embedded one
+  RedisBroker* redis_ = nullptr;    // or the Redis one
   std::unique_ptr<worker::Processor> processor_;
   std::unique_ptr<Api> api_;
   ConnectionTracker tracker_;

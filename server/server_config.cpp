@@ -1,56 +1,21 @@
 #include "server/server_config.hpp"
 
+#include "core/support/option_reader.hpp"
 #include "core/support/units.hpp"
 
 namespace coqueue::server {
-namespace {
-
-struct Reader {
-  const CommandLine& cli;
-  std::string error;
-
-  std::chrono::milliseconds duration(const char* name) {
-    auto d = parse_duration(cli.get(name));
-    if (!d) fail(name, "a duration like 500ms, 10s or 2m");
-    return d.value_or(std::chrono::milliseconds(0));
-  }
-  std::uint64_t size(const char* name) {
-    auto s = parse_size(cli.get(name));
-    if (!s) fail(name, "a size like 65536, 64KiB or 1MiB");
-    return s.value_or(0);
-  }
-  std::int64_t integer(const char* name, std::int64_t min, std::int64_t max) {
-    auto n = parse_int(cli.get(name));
-    if (!n || *n < min || *n > max) {
-      fail(name, "an integer from " + std::to_string(min) + " to " + std::to_string(max));
-    }
-    return n.value_or(min);
-  }
-  void fail(const char* name, const std::string& expected) {
-    if (error.empty()) {
-      error = "--" + std::string(name) + " must be " + expected + ", not '" + cli.get(name) + "'";
-    }
-  }
-};
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', start), text.size());
-    if (comma > start) out.push_back(text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
-}
-
-}  // namespace
 
 void declare_server_options(CommandLine& cli) {
   cli.add("listen", "127.0.0.1:8080", "address and port to serve HTTP on (port 0: any free port)");
   cli.add_switch("reuse-port", "set SO_REUSEPORT, so several servers can share the port");
-  cli.add("backend", "memory", "where jobs live: memory (embedded, this process only)");
-  cli.add("workers", "4", "in-process worker coroutines running jobs (memory backend)");
+  cli.add("backend", "auto",
+          "where jobs live: redis (shared by every process), memory (this process only), or auto "
+          "(redis when it answers at start, else memory)");
+  cli.add("redis", "redis://127.0.0.1:6379/0", "Redis URL: redis://[user[:pass]@]host[:port][/db]");
+  cli.set_env("redis", "COQUEUE_REDIS_URL");
+  cli.add("workers", "4",
+          "in-process worker coroutines running jobs (default 0 with Redis, where worker "
+          "processes run them)");
   cli.add("queues", "default", "queues the in-process workers take jobs from, comma-separated");
   cli.add("cpu-threads", "0", "threads for CPU-heavy jobs (0: one per core)");
   cli.add("grace", "30s", "at SIGTERM, how long in-flight requests and jobs may take to finish");
@@ -63,7 +28,7 @@ void declare_server_options(CommandLine& cli) {
   cli.add("max-wait", "30s", "cap on GET /jobs/<id>?wait_ms=");
   cli.add("retry-base", "1s", "delay before the first retry of a failed run (doubles each time)");
   cli.add("retry-cap", "10m", "longest delay between retries");
-  cli.add("result-ttl", "1h", "how long finished jobs stay readable (memory backend)");
+  cli.add("result-ttl", "1h", "how long finished jobs stay readable");
   cli.add("max-finished", "100000", "finished jobs kept at most (memory backend)");
   cli.add("log-format", "text", "text or json");
   cli.add("log-level", "info", "error, warn, info or debug (debug logs every job run)");
@@ -72,7 +37,7 @@ void declare_server_options(CommandLine& cli) {
 
 std::variant<ServerConfig, std::string> read_server_config(const CommandLine& cli) {
   ServerConfig c;
-  Reader r{cli, {}};
+  OptionReader r(cli);
 
   const std::string& listen = cli.get("listen");
   const auto colon = listen.rfind(':');
@@ -88,11 +53,17 @@ std::variant<ServerConfig, std::string> read_server_config(const CommandLine& cl
   c.reuse_port = cli.get("reuse-port") == "true";
 
   c.backend = cli.get("backend");
-  if (c.backend != "memory") {
-    return "--backend " + c.backend + " is not available in this build (use memory)";
+  if (c.backend != "memory" && c.backend != "redis" && c.backend != "auto") {
+    return "--backend must be auto, redis or memory, not '" + c.backend + "'";
   }
+  c.redis_url = cli.get("redis");
+  auto redis = redis::parse_url(c.redis_url);
+  if (auto* problem = std::get_if<std::string>(&redis)) return "--redis: " + *problem;
+  c.redis.redis = std::get<redis::Config>(redis);
+  c.redis.redis.fail_fast_when_unreachable = true;  // 503 at once while Redis is away
   c.workers = static_cast<std::size_t>(r.integer("workers", 0, 100'000));
-  c.queues = split_list(cli.get("queues"));
+  c.workers_given = cli.is_set("workers");
+  c.queues = r.list("queues");
   for (const std::string& q : c.queues) {
     if (!is_valid_queue_name(q)) return "--queues has a bad queue name '" + q + "'";
   }
@@ -111,6 +82,8 @@ std::variant<ServerConfig, std::string> read_server_config(const CommandLine& cl
   c.memory.retry.base = r.duration("retry-base");
   c.memory.retry.cap = r.duration("retry-cap");
   c.memory.result_ttl = r.duration("result-ttl");
+  c.redis.retry = c.memory.retry;
+  c.redis.result_ttl = c.memory.result_ttl;
   c.memory.max_finished_jobs = static_cast<std::size_t>(r.integer("max-finished", 0, 100'000'000));
 
   c.log.role = "server";
@@ -120,7 +93,7 @@ std::variant<ServerConfig, std::string> read_server_config(const CommandLine& cl
   }
   if (!log::parse_format(cli.get("log-format"), c.log.format)) r.fail("log-format", "text or json");
 
-  if (!r.error.empty()) return r.error;
+  if (!r.error().empty()) return r.error();
   return c;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/queue/memory_broker.hpp"
+#include "core/queue/redis_broker.hpp"
 #include "core/support/command_line.hpp"
 #include "core/support/log.hpp"
 #include "server/api.hpp"
@@ -18,8 +19,11 @@ struct ServerConfig {
   std::string listen_host = "127.0.0.1";
   unsigned short listen_port = 8080;
   bool reuse_port = false;
-  std::string backend = "memory";
-  std::size_t workers = 4;  // in-process worker coroutines
+  // auto: Redis when it answers at start, else memory; memory; redis (fail fast without it).
+  std::string backend = "auto";
+  std::string redis_url = "redis://127.0.0.1:6379/0";
+  std::size_t workers = 4;  // in-process worker coroutines (default 0 on Redis)
+  bool workers_given = false;
   std::vector<std::string> queues{"default"};
   std::size_t cpu_threads = 0;  // 0: one per core
   std::chrono::milliseconds grace{30'000};
@@ -27,6 +31,7 @@ struct ServerConfig {
   HttpSettings http;
   ApiSettings api;
   MemoryBrokerSettings memory;
+  RedisBrokerSettings redis;
 };
 
 // Declares the server's options on `cli`.

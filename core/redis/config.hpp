@@ -28,6 +28,10 @@ struct Config {
   std::chrono::milliseconds reconnect_max{2000};
   // A request waits at most this long in exec() unless the call gives its own timeout.
   std::chrono::milliseconds request_timeout{5000};
+  // While the last attempt to connect failed, exec() fails at once with not_connected instead
+  // of waiting for a link (an HTTP API answers 503 now rather than after request_timeout). A
+  // request made while the first reconnect is still being tried waits as usual.
+  bool fail_fast_when_unreachable = false;
 };
 
 // redis://[user[:password]@]host[:port][/db] or unix:///path/to/redis.sock[?db=N].

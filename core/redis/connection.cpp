@@ -96,6 +96,9 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
                              std::chrono::milliseconds timeout, std::size_t confirmations = 0) {
     if (closed_) co_return make_error_code(redis_errc::closed);
     if (request.commands() == 0) co_return Replies{};
+    if (unreachable_ && !link_up_ && config_.fail_fast_when_unreachable) {
+      co_return make_error_code(redis_errc::not_connected);
+    }
     auto pending = std::make_shared<Pending>(ex_, std::move(request));
     pending->confirmations = confirmations;
     if (confirmations == 0) pending->replies.reserve(pending->request.commands());
@@ -150,6 +153,7 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
     int failures = 0;
     while (!closed_) {
       const std::error_code ec = co_await connect_once();
+      unreachable_ = ec.operator bool();
       if (!ec) {
         failures = 0;
         link_up_ = true;
@@ -169,6 +173,7 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
         if (!closed_) log::warn("redis.disconnected", {{"endpoint", endpoint_text()}});
       } else if (!closed_) {
         log::warn("redis.connect_failed", {{"endpoint", endpoint_text()}, {"error", ec.message()}});
+        if (config_.fail_fast_when_unreachable) fail_queued(redis_errc::not_connected);
       }
       if (closed_) break;
       reconnect_timer_.expires_after(backoff(failures++));
@@ -475,10 +480,17 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
     in_flight_.clear();
   }
 
+  // Requests waiting for a link that is not coming soon; none of them was written.
+  void fail_queued(std::error_code ec) {
+    for (auto& p : queue_) complete(*p, ec);
+    queue_.clear();
+  }
+
   executor ex_;
   Socket socket_;
   asio::steady_timer writer_wake_;
   asio::steady_timer reconnect_timer_;
+  bool unreachable_ = false;                        // the last connect attempt failed
   std::deque<std::shared_ptr<Pending>> queue_;      // not written yet
   std::deque<std::shared_ptr<Pending>> in_flight_;  // written, replies due in this order
   std::vector<asio::const_buffer> write_buffers_;

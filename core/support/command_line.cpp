@@ -11,12 +11,19 @@ CommandLine::CommandLine(std::string program, std::string summary)
 
 void CommandLine::add(std::string name, std::string default_value, std::string help) {
   order_.push_back(name);
-  options_[std::move(name)] = Option{std::move(default_value), std::move(help), false, {}};
+  std::string env = env_name(name);
+  options_[std::move(name)] =
+      Option{std::move(default_value), std::move(help), false, {}, std::move(env)};
+}
+
+void CommandLine::set_env(std::string_view name, std::string env) {
+  if (const auto it = options_.find(name); it != options_.end()) it->second.env = std::move(env);
 }
 
 void CommandLine::add_switch(std::string name, std::string help) {
   order_.push_back(name);
-  options_[std::move(name)] = Option{"false", std::move(help), true, {}};
+  std::string env = env_name(name);
+  options_[std::move(name)] = Option{"false", std::move(help), true, {}, std::move(env)};
 }
 
 std::string CommandLine::env_name(std::string_view option) {
@@ -50,7 +57,7 @@ std::optional<int> CommandLine::parse_for_main(int argc, const char* const* argv
 std::optional<std::string> CommandLine::parse(const std::vector<std::string>& args,
                                               const EnvLookup& env) {
   for (auto& [name, option] : options_) {
-    if (auto v = env(env_name(name))) option.value = *v;
+    if (auto v = env(option.env)) option.value = *v;
   }
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
@@ -103,7 +110,7 @@ std::string CommandLine::help_text() const {
     if (left.size() < 30) left.resize(30, ' ');
     out += left + " " + o.help;
     if (!o.is_switch && !o.default_value.empty()) out += " (default: " + o.default_value + ")";
-    out += "\n" + std::string(31, ' ') + "env " + env_name(name) + "\n";
+    out += "\n" + std::string(31, ' ') + "env " + o.env + "\n";
   }
   out += "  --help                       show this help and exit\n";
   return out;

@@ -20,6 +20,8 @@ class CommandLine {
 
   // An option that takes a value.
   void add(std::string name, std::string default_value, std::string help);
+  // Reads the option from `env` rather than COQUEUE_<NAME> (a name users already know).
+  void set_env(std::string_view name, std::string env);
   // A switch: present means true.
   void add_switch(std::string name, std::string help);
 
@@ -46,6 +48,7 @@ class CommandLine {
     std::string help;
     bool is_switch = false;
     std::optional<std::string> value;
+    std::string env;  // the environment variable it is read from
   };
 
   std::string program_;

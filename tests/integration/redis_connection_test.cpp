@@ -218,6 +218,38 @@ TEST(RedisConnection, AWrongPasswordNeverConnects) {
   EXPECT_FALSE(conn.connected());
 }
 
+TEST(RedisConnection, FailFastAnswersAtOnceWhileRedisIsUnreachable) {
+  test::RedisServer redis;
+  asio::io_context io;
+  Config c = redis.client_config();
+  c.fail_fast_when_unreachable = true;
+  c.request_timeout = 60s;
+  Connection conn(io.get_executor(), c);
+  conn.start();
+  Request ping;
+  ping.push("PING");
+  ASSERT_TRUE(test::run(io, conn.exec(ping)));
+  redis.stop();
+  // The link drops; once a reconnect has failed, requests fail without waiting for a link.
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  ExecResult result = test::run(io, conn.exec(ping, 200ms));
+  while (std::chrono::steady_clock::now() < until && result.error() == redis_errc::timeout) {
+    result = test::run(io, conn.exec(ping, 200ms));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  result = test::run(io, conn.exec(ping));
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error(), redis_errc::not_connected);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 30s);  // not the 60 s request timeout
+  redis.restart();
+  ExecResult back = test::run(io, conn.exec(ping));
+  for (int i = 0; i < 200 && !back; ++i) {
+    test::run_for(io, 10ms);
+    back = test::run(io, conn.exec(ping));
+  }
+  EXPECT_TRUE(back);
+}
+
 TEST(RedisConnection, UnixSocket) {
   test::RedisServer redis;
   asio::io_context io;

@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include <boost/json/parse.hpp>
+
 namespace coqueue::test {
 
 ChildProcess::ChildProcess(std::string program, std::vector<std::string> args) {
@@ -89,6 +91,19 @@ std::optional<int> ChildProcess::wait_exit(std::chrono::milliseconds timeout) {
 bool ChildProcess::running() {
   if (exit_status_ || pid_ <= 0) return false;
   return !wait_exit(std::chrono::milliseconds(0)).has_value();
+}
+
+std::vector<boost::json::object> ChildProcess::events(const std::string& event) const {
+  const std::string needle = "\"event\":\"" + event + "\"";
+  std::istringstream lines(output());
+  std::vector<boost::json::object> out;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find(needle) == std::string::npos) continue;
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(line, ec);
+    if (!ec && v.is_object()) out.push_back(std::move(v.as_object()));
+  }
+  return out;
 }
 
 }  // namespace coqueue::test

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/json/object.hpp>
+
 namespace coqueue::test {
 
 class ChildProcess {
@@ -22,6 +24,10 @@ class ChildProcess {
   pid_t pid() const { return pid_; }
   const std::string& output_path() const { return output_path_; }
   std::string output() const;
+
+  // The JSON log lines of this process with {"event": event}, in order.
+  std::vector<boost::json::object> events(const std::string& event) const;
+  std::size_t count_events(const std::string& event) const { return events(event).size(); }
 
   // Waits until the output has a line containing `needle`; returns that line.
   std::optional<std::string> wait_for_line(const std::string& needle,

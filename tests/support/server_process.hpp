@@ -16,7 +16,7 @@ class ServerProcess {
   ChildProcess& process() { return process_; }
 
   // Number of log lines with this event name.
-  std::size_t count_events(const std::string& event) const;
+  std::size_t count_events(const std::string& event) const { return process_.count_events(event); }
 
  private:
   ChildProcess process_;

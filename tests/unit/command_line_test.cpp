@@ -31,6 +31,16 @@ TEST(CommandLine, DefaultsEnvironmentAndFlagsInThatOrder) {
   EXPECT_FALSE(cli.is_set("verbose"));
 }
 
+TEST(CommandLine, AnOptionMayReadAWellKnownEnvironmentName) {
+  CommandLine cli = make();
+  cli.add("redis", "redis://127.0.0.1:6379/0", "where Redis is");
+  cli.set_env("redis", "COQUEUE_REDIS_URL");
+  ASSERT_FALSE(cli.parse(
+      {}, env_of({{"COQUEUE_REDIS", "redis://a:1"}, {"COQUEUE_REDIS_URL", "redis://b:2"}})));
+  EXPECT_EQ(cli.get("redis"), "redis://b:2");
+  EXPECT_NE(cli.help_text().find("env COQUEUE_REDIS_URL"), std::string::npos);
+}
+
 TEST(CommandLine, EqualsFormAndSwitches) {
   CommandLine cli = make();
   ASSERT_FALSE(cli.parse({"--listen=[::1]:9", "--verbose"}, env_of({})));

@@ -1,0 +1,207 @@
+// The queue's guarantees with real processes: coqueue-server processes as producers and
+// coqueue-worker processes as consumers, sharing one private redis-server. Each worker logs every
+// run's job.start and job.finish (JSON at debug), which the tests hold against the job records.
+
+#include <csignal>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <boost/json/value_to.hpp>
+
+#include "tests/support/http_client.hpp"
+#include "tests/support/redis_server.hpp"
+#include "tests/support/server_process.hpp"
+#include "tests/support/worker_process.hpp"
+
+namespace coqueue::test {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+std::string str(const boost::json::value& v) {
+  return boost::json::value_to<std::string>(v);
+}
+
+template <class Predicate>
+bool wait_until(Predicate done, std::chrono::milliseconds timeout) {
+  const auto until = Clock::now() + timeout;
+  while (Clock::now() < until) {
+    if (done()) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return done();
+}
+
+std::unique_ptr<ServerProcess> redis_server_process(const RedisServer& redis) {
+  return std::make_unique<ServerProcess>(
+      std::vector<std::string>{"--backend", "redis", "--redis", redis.url(), "--workers", "0"});
+}
+
+std::int64_t total(HttpClient& client, const char* status) {
+  return client.get("/queues").json().at("totals").at(status).as_int64();
+}
+
+// job id -> the runs the workers started of it.
+std::map<std::string, int> starts_by_job(const std::vector<const ChildProcess*>& workers) {
+  std::map<std::string, int> starts;
+  for (const ChildProcess* w : workers) {
+    for (const auto& e : w->events("job.start")) ++starts[str(e.at("job_id"))];
+  }
+  return starts;
+}
+
+std::set<std::string> finished_ids(const ChildProcess& worker) {
+  std::set<std::string> ids;
+  for (const auto& e : worker.events("job.finish")) ids.insert(str(e.at("job_id")));
+  return ids;
+}
+
+TEST(QueueProcesses, FourProducersAndFourWorkersRunEveryJobExactlyOnce) {
+  constexpr int producers = 4;
+  constexpr int jobs_each = 5000;
+  RedisServer redis;
+  std::vector<std::unique_ptr<ServerProcess>> servers;
+  for (int i = 0; i < producers; ++i) servers.push_back(redis_server_process(redis));
+  std::vector<std::unique_ptr<WorkerProcess>> workers;
+  for (int i = 0; i < 4; ++i) {
+    workers.push_back(std::make_unique<WorkerProcess>(
+        redis.url(), std::vector<std::string>{"--concurrency", "16"}));
+  }
+
+  // Every producer submits at once while the workers drain.
+  std::vector<std::vector<std::string>> ids(producers);
+  std::vector<std::thread> threads;
+  for (int p = 0; p < producers; ++p) {
+    threads.emplace_back([&, p] {
+      HttpClient client(servers[p]->port());
+      for (int i = 0; i < jobs_each; ++i) {
+        ids[p].push_back(client.submit(R"({"type":"echo","payload":{"p":)" + std::to_string(p) +
+                                       R"(,"i":)" + std::to_string(i) + "}}"));
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+
+  HttpClient reader(servers[0]->port());
+  ASSERT_TRUE(wait_until([&] { return total(reader, "completed") == producers * jobs_each; }, 120s))
+      << "completed: " << total(reader, "completed");
+  for (auto& w : workers) {
+    w->process().signal(SIGTERM);
+    EXPECT_EQ(w->process().wait_exit(20s), 0);
+  }
+
+  std::vector<const ChildProcess*> logs;
+  for (auto& w : workers) logs.push_back(&w->process());
+  const std::map<std::string, int> starts = starts_by_job(logs);
+  std::set<std::string> all;
+  for (const auto& list : ids) all.insert(list.begin(), list.end());
+  ASSERT_EQ(all.size(), static_cast<std::size_t>(producers * jobs_each));  // ids are unique
+  EXPECT_EQ(starts.size(), all.size());
+  int twice = 0;
+  for (const auto& [id, n] : starts) {
+    EXPECT_TRUE(all.contains(id)) << id;
+    twice += n != 1;
+  }
+  EXPECT_EQ(twice, 0) << "jobs started more than once";
+  // The records agree with the workers: one attempt each, all completed, none left behind.
+  for (const auto& list : ids) {
+    for (std::size_t i = 0; i < list.size(); i += 97) {  // a sample spread over every producer
+      const auto job = reader.get("/jobs/" + list[i]).json();
+      EXPECT_EQ(job.at("status"), "completed");
+      EXPECT_EQ(job.at("attempts"), 1);
+    }
+  }
+  EXPECT_EQ(total(reader, "queued"), 0);
+  EXPECT_EQ(total(reader, "processing"), 0);
+  EXPECT_EQ(redis.command("LLEN cq:{default}:pending"), ":0\r\n");
+}
+
+TEST(QueueProcesses, AKilledWorkersJobsAreRecoveredAndRunAgainElsewhere) {
+  RedisServer redis;
+  auto server = redis_server_process(redis);
+  HttpClient client(server->port());
+  auto doomed = std::make_unique<WorkerProcess>(
+      redis.url(), std::vector<std::string>{"--concurrency", "8", "--lease", "2s"});
+  std::vector<std::string> ids;
+  for (int i = 0; i < 20; ++i)
+    ids.push_back(client.submit(R"({"type":"sleep","payload":{"ms":600}})"));
+  ASSERT_TRUE(wait_until([&] { return doomed->process().count_events("job.start") >= 8; }, 10s));
+
+  doomed->process().signal(SIGKILL);
+  ASSERT_TRUE(doomed->process().wait_exit(5s));
+  const auto started = starts_by_job({&doomed->process()});
+  const auto finished = finished_ids(doomed->process());
+  std::set<std::string> cut_off;
+  for (const auto& [id, n] : started) {
+    if (!finished.contains(id)) cut_off.insert(id);
+  }
+  ASSERT_FALSE(cut_off.empty());  // it died holding jobs
+
+  WorkerProcess rescuer(redis.url(), {"--concurrency", "8", "--lease", "2s"});
+  ASSERT_TRUE(wait_until([&] { return total(client, "completed") == 20; }, 30s));
+  const auto all_starts = starts_by_job({&doomed->process(), &rescuer.process()});
+  for (const std::string& id : ids) {
+    const auto job = client.get("/jobs/" + id).json();
+    EXPECT_EQ(job.at("status"), "completed") << id;
+    const int runs = all_starts.contains(id) ? all_starts.at(id) : 0;
+    // At most twice, and twice only when the first run was cut off by the kill.
+    EXPECT_EQ(runs, cut_off.contains(id) ? 2 : 1) << id;
+    EXPECT_EQ(job.at("attempts").as_int64(), runs) << id;
+    if (cut_off.contains(id)) EXPECT_EQ(str(job.at("worker")), rescuer.id());
+  }
+}
+
+TEST(QueueProcesses, AWorkerPausedPastItsLeaseCannotOverwriteItsSuccessor) {
+  RedisServer redis;
+  auto server = redis_server_process(redis);
+  HttpClient client(server->port());
+  WorkerProcess paused(redis.url(), {"--concurrency", "1", "--lease", "1s"});
+  const std::string id = client.submit(R"({"type":"sleep","payload":{"ms":1500}})");
+  ASSERT_TRUE(paused.process().wait_for_line("\"job.start\"", 5s));
+  paused.process().signal(SIGSTOP);
+
+  // Its lease runs out; another worker takes the job over.
+  WorkerProcess successor(redis.url(), {"--concurrency", "1", "--lease", "1s"});
+  ASSERT_TRUE(successor.process().wait_for_line("\"job.start\"", 10s));
+  paused.process().signal(SIGCONT);  // its run ends at once (its sleep is long over) and reports
+
+  ASSERT_TRUE(paused.process().wait_for_line("_dropped\"", 5s)) << paused.process().output();
+  const auto meanwhile = client.get("/jobs/" + id).json();
+  EXPECT_EQ(meanwhile.at("status"), "processing");  // the successor's run goes on, untouched
+  EXPECT_EQ(str(meanwhile.at("worker")), successor.id());
+
+  ASSERT_TRUE(wait_until([&] { return total(client, "completed") == 1; }, 10s));
+  const auto done = client.get("/jobs/" + id).json();
+  EXPECT_EQ(str(done.at("worker")), successor.id());
+  EXPECT_EQ(done.at("attempts"), 2);
+  EXPECT_EQ(successor.process().count_events("job.finish"), 1u);
+}
+
+TEST(QueueProcesses, SigtermHandsUnfinishedRunsBackAndLosesNothing) {
+  RedisServer redis;
+  auto server = redis_server_process(redis);
+  HttpClient client(server->port());
+  WorkerProcess stopping(redis.url(), {"--concurrency", "4", "--grace", "300ms"});
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i)
+    ids.push_back(client.submit(R"({"type":"sleep","payload":{"ms":3000}})"));
+  for (int i = 0; i < 4; ++i) ids.push_back(client.submit(R"({"type":"echo","payload":{}})"));
+  ASSERT_TRUE(wait_until([&] { return stopping.process().count_events("job.start") >= 4; }, 10s));
+  stopping.process().signal(SIGTERM);
+  EXPECT_EQ(stopping.process().wait_exit(10s), 0);
+  EXPECT_EQ(redis.command("SCARD cq:{default}:workers"), ":0\r\n");  // it left
+
+  WorkerProcess next(redis.url(), {"--concurrency", "8"});
+  ASSERT_TRUE(wait_until([&] { return total(client, "completed") == 8; }, 20s));
+  for (const std::string& id : ids) {
+    const auto job = client.get("/jobs/" + id).json();
+    EXPECT_EQ(job.at("status"), "completed");
+    EXPECT_EQ(job.at("attempts"), 1);  // a handed-back run does not count
+  }
+}
+
+}  // namespace
+}  // namespace coqueue::test

@@ -1,0 +1,77 @@
+// How coqueue-server chooses its backend at start, and how it answers while Redis is away.
+
+#include <gtest/gtest.h>
+
+#include "tests/support/http_client.hpp"
+#include "tests/support/redis_server.hpp"
+#include "tests/support/server_process.hpp"
+
+namespace coqueue::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A loopback port nothing listens on: a stopped redis-server's.
+std::string dead_redis_url() {
+  RedisServer redis;
+  const std::string url = redis.url();
+  redis.stop();
+  return url;
+}
+
+TEST(ServerBackend, RedisWhenItAnswers) {
+  RedisServer redis;
+  ServerProcess server({"--backend", "auto", "--redis", redis.url()});
+  HttpClient client(server.port());
+  const auto ready = client.get("/readyz");
+  EXPECT_EQ(ready.status, 200u);
+  EXPECT_EQ(ready.json().at("backend"), "redis");
+  const std::string id = client.submit(R"({"type":"echo","payload":1})");
+  EXPECT_EQ(redis.command("EXISTS cq:{default}:job:" + id), ":1\r\n");
+}
+
+TEST(ServerBackend, AutoFallsBackToMemoryLoudly) {
+  ServerProcess server({"--backend", "auto", "--redis", dead_redis_url()});
+  EXPECT_EQ(server.count_events("server.backend_fallback"), 1u);
+  HttpClient client(server.port());
+  EXPECT_EQ(client.get("/readyz").json().at("backend"), "memory");
+  const std::string id = client.submit(R"({"type":"echo","payload":1})");
+  EXPECT_EQ(client.get("/jobs/" + id + "?wait_ms=5000").json().at("status"), "completed");
+}
+
+TEST(ServerBackend, RedisRequiredFailsFast) {
+  ChildProcess server(COQUEUE_SERVER_BIN, {"--backend", "redis", "--redis", dead_redis_url(),
+                                           "--listen", "127.0.0.1:0", "--log-format", "json"});
+  EXPECT_EQ(server.wait_exit(20s), 1);
+  EXPECT_EQ(server.count_events("server.redis_unreachable"), 1u) << server.output();
+}
+
+TEST(ServerBackend, WhileRedisIsAwayRequestsGet503WithRetryAfter) {
+  RedisServer redis;
+  ServerProcess server({"--backend", "redis", "--redis", redis.url()});
+  HttpClient client(server.port());
+  const std::string id = client.submit(R"({"type":"echo","payload":1})");
+  redis.stop();
+  for (const std::string& target : {"/jobs/" + id, std::string("/queues")}) {
+    const HttpReply reply = client.get(target);
+    EXPECT_EQ(reply.status, 503u) << target << " " << reply.body;
+    EXPECT_EQ(reply.error_code(), "backend_unavailable") << reply.body;
+    EXPECT_EQ(reply.headers.at("retry-after"), "1");
+  }
+  const HttpReply submit = client.post_json("/jobs", R"({"type":"echo","payload":2})");
+  EXPECT_EQ(submit.status, 503u);
+  EXPECT_EQ(client.get("/readyz").status, 503u);
+  EXPECT_EQ(client.get("/healthz").status, 200u);  // the process itself is fine
+
+  redis.restart();  // no persistence: the job is gone, but the server serves again
+  HttpReply after;
+  for (int i = 0; i < 100 && after.status != 404; ++i) {
+    after = client.get("/jobs/" + id);
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(after.status, 404u);
+  EXPECT_EQ(client.post_json("/jobs", R"({"type":"echo","payload":3})").status, 202u);
+}
+
+}  // namespace
+}  // namespace coqueue::test

@@ -1,0 +1,139 @@
+#include "worker/worker_app.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <thread>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "core/support/log.hpp"
+
+namespace coqueue::worker {
+namespace {
+
+std::size_t cpu_threads(const WorkerConfig& config) {
+  if (config.cpu_threads > 0) return config.cpu_threads;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+ProcessorSettings processor_settings(const WorkerConfig& config) {
+  ProcessorSettings s;
+  s.worker_id = config.id;
+  s.queues = config.queues;
+  s.concurrency = config.concurrency;
+  s.heartbeat_interval = config.broker.lease / 3;  // two beats may be lost before the lease is
+  s.outcome_retry_for = config.broker.lease;
+  return s;
+}
+
+}  // namespace
+
+WorkerApp::WorkerApp(asio::io_context& io, WorkerConfig config, const Registry& registry)
+    : config_(std::move(config)),
+      ex_(io.get_executor()),
+      registry_(registry),
+      cpu_(cpu_threads(config_)),
+      broker_(ex_, config_.broker),
+      processor_(ex_, broker_, registry_, cpu_, processor_settings(config_)) {}
+
+WorkerApp::~WorkerApp() {
+  *alive_ = false;
+  broker_.close();
+}
+
+void WorkerApp::start() {
+  broker_.start();
+  asio::co_spawn(ex_, start_when_ready(alive_), [](std::exception_ptr error) {
+    if (error) log::error("worker.start_failed");
+  });
+}
+
+awaitable<void> WorkerApp::start_when_ready(std::shared_ptr<bool> alive) {
+  asio::steady_timer pause(ex_);
+  bool said = false;
+  for (;;) {
+    const bool ready = co_await broker_.ready();
+    if (!*alive) co_return;
+    if (ready) break;
+    if (!said) {
+      log::warn("worker.waiting_for_redis", {{"redis", config_.redis_url}});
+      said = true;
+    }
+    pause.expires_after(std::chrono::milliseconds(200));
+    co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (!*alive) co_return;
+  }
+  processing_ = true;
+  processor_.start();
+  std::string queues;
+  for (const std::string& q : config_.queues) queues += (queues.empty() ? "" : ",") + q;
+  log::info("worker.started", {{"id", config_.id},
+                               {"queues", queues},
+                               {"concurrency", config_.concurrency},
+                               {"lease_ms", config_.broker.lease.count()}});
+}
+
+awaitable<void> WorkerApp::shutdown() {
+  *alive_ = false;
+  const SteadyTime deadline = std::chrono::steady_clock::now() + config_.grace;
+  log::info("worker.stopping",
+            {{"jobs_in_flight", processor_.in_flight()}, {"grace_ms", config_.grace.count()}});
+  if (processing_) co_await processor_.shutdown(deadline, /*finish_queued=*/false);
+  broker_.close();
+  log::info("worker.stopped", {{"id", config_.id}});
+}
+
+int run_worker_main(int argc, char** argv, const Registry& registry) {
+  CommandLine cli("coqueue-worker",
+                  "Runs jobs from queues in Redis, many at once. Any number of worker processes,\n"
+                  "on any number of machines, may share one Redis with any number of servers.");
+  declare_worker_options(cli);
+  if (auto exit_code = cli.parse_for_main(argc, argv)) return *exit_code;
+  if (cli.get("list-types") == "true") {
+    for (const std::string& name : registry.names()) {
+      std::cout << name << "\t" << registry.find(name)->summary << "\n";
+    }
+    return 0;
+  }
+  auto read = read_worker_config(cli);
+  if (auto* error = std::get_if<std::string>(&read)) {
+    std::fprintf(stderr, "coqueue-worker: %s\n", error->c_str());
+    return 2;
+  }
+  WorkerConfig config = std::move(std::get<WorkerConfig>(read));
+  log::configure(config.log);
+
+  asio::io_context io(1);
+  std::optional<WorkerApp> app;
+  app.emplace(io, config, registry);
+  app->start();
+
+  int exit_code = 0;
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    log::info("worker.signal", {{"signal", signal}});
+    asio::co_spawn(io, app->shutdown(), [&](std::exception_ptr error) {
+      if (error) exit_code = 1;
+      io.stop();
+    });
+    // A second signal: stop at once; the recoverer gives back what this worker held.
+    signals.async_wait([&](boost::system::error_code ec2, int) {
+      if (ec2) return;
+      log::warn("worker.forced_stop", {{"jobs_in_flight", app->in_flight()}});
+      exit_code = 1;
+      io.stop();
+    });
+  });
+  io.run();
+  app.reset();
+  return exit_code;
+}
+
+}  // namespace coqueue::worker

@@ -1,0 +1,98 @@
+#include "worker/worker_config.hpp"
+
+#include <unistd.h>
+
+#include "core/job/job_spec.hpp"
+#include "core/support/option_reader.hpp"
+
+namespace coqueue::worker {
+namespace {
+
+// Worker ids name Redis keys and log fields: kept to characters that need no quoting.
+bool is_valid_worker_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (const char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-' || c == ':';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void declare_worker_options(CommandLine& cli) {
+  cli.add("redis", "redis://127.0.0.1:6379/0", "Redis URL: redis://[user[:pass]@]host[:port][/db]");
+  cli.set_env("redis", "COQUEUE_REDIS_URL");
+  cli.add("queues", "default", "queues to take jobs from, comma-separated, highest priority first");
+  cli.add("concurrency", "16", "jobs run at once by this process");
+  cli.add("id", "",
+          "worker id, stable across restarts (default: host:pid); a worker started "
+          "under an id recovers what its previous life left running");
+  cli.add("grace", "30s", "at SIGTERM, how long running jobs may take before they are handed back");
+  cli.add("lease", "15s", "a run not renewed within this is recovered and given to another worker");
+  cli.add("cpu-threads", "0", "threads for CPU-heavy jobs (0: one per core)");
+  cli.add("retry-base", "1s", "delay before the first retry of a failed run (doubles each time)");
+  cli.add("retry-cap", "10m", "longest delay between retries");
+  cli.add("result-ttl", "1h", "how long finished jobs stay readable (0: forever)");
+  cli.add("log-format", "text", "text or json");
+  cli.add("log-level", "info", "error, warn, info or debug (debug logs every job run)");
+  cli.add_switch("list-types", "print the job types this worker can run and exit");
+}
+
+std::variant<WorkerConfig, std::string> read_worker_config(const CommandLine& cli) {
+  WorkerConfig c;
+  OptionReader r(cli);
+
+  c.redis_url = cli.get("redis");
+  auto redis = redis::parse_url(c.redis_url);
+  if (auto* problem = std::get_if<std::string>(&redis)) {
+    return "--redis: " + *problem;
+  }
+  c.broker.redis = std::get<redis::Config>(redis);
+
+  c.queues = r.list("queues");
+  if (c.queues.empty()) return "--queues must name at least one queue";
+  for (const std::string& q : c.queues) {
+    if (!is_valid_queue_name(q)) return "--queues has a bad queue name '" + q + "'";
+  }
+  c.concurrency = static_cast<std::size_t>(r.integer("concurrency", 1, 100'000));
+  c.cpu_threads = static_cast<std::size_t>(r.integer("cpu-threads", 0, 1024));
+  c.id = cli.get("id").empty() ? default_worker_id() : cli.get("id");
+  if (!is_valid_worker_id(c.id)) {
+    return "--id must be 1 to 128 letters, digits or '.', '_', '-', ':', not '" + c.id + "'";
+  }
+  c.grace = r.duration("grace");
+
+  c.broker.lease = r.duration("lease");
+  if (c.broker.lease < std::chrono::milliseconds(300)) r.fail("lease", "at least 300ms");
+  c.broker.worker_ttl = c.broker.lease;
+  // The recoverer looks a few times per lease, so a lost run waits little past its lease.
+  c.broker.recover_interval = std::min(std::chrono::milliseconds(1000), c.broker.lease / 4);
+  c.broker.retry.base = r.duration("retry-base");
+  c.broker.retry.cap = r.duration("retry-cap");
+  c.broker.result_ttl = r.duration("result-ttl");
+  c.broker.blocking_connections = std::min<std::size_t>(c.concurrency, 4);
+
+  c.log.role = "worker";
+  c.log.instance = c.id;
+  if (!log::parse_level(cli.get("log-level"), c.log.level)) {
+    r.fail("log-level", "error, warn, info or debug");
+  }
+  if (!log::parse_format(cli.get("log-format"), c.log.format)) r.fail("log-format", "text or json");
+
+  if (!r.error().empty()) return r.error();
+  return c;
+}
+
+std::string default_worker_id() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0')
+    std::snprintf(host, sizeof host, "host");
+  std::string id = host;
+  id += ':';
+  id += std::to_string(getpid());
+  return id;
+}
+
+}  // namespace coqueue::worker
