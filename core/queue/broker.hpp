@@ -5,6 +5,7 @@
 // complete/fail/finish_cancelled per claimed run.
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -43,6 +44,14 @@ struct CancelResult {
 
 // What happened to a run that failed: retried later, or out of attempts.
 enum class FailOutcome { retry_scheduled, failed, ignored };
+
+// A page of a queue's dead letters (jobs that failed for good), newest first.
+struct DeadLetters {
+  std::vector<Job> jobs;
+  std::int64_t total = 0;  // in the queue, over all pages
+};
+
+enum class RetryOutcome { requeued, not_failed, not_found };
 
 class Broker {
  public:
@@ -84,6 +93,15 @@ class Broker {
   // found lost meanwhile (recovered, so fenced off) is reported to the cancel listener, so its
   // handler stops. Call it well within the lease.
   virtual awaitable<void> heartbeat(std::string worker_id) = 0;
+
+  // Dead letters. A failed job requeued goes to the back of its queue with its attempts given
+  // back (max_attempts new runs); its last error stays until it runs again.
+  virtual awaitable<DeadLetters> dead_letters(std::string queue, std::size_t offset,
+                                              std::size_t limit) = 0;
+  virtual awaitable<RetryOutcome> retry_failed(std::string id) = 0;
+  // Every dead letter of the queue: requeued, or forgotten (purged). Returns how many.
+  virtual awaitable<std::int64_t> requeue_dead(std::string queue) = 0;
+  virtual awaitable<std::int64_t> purge_dead(std::string queue) = 0;
 
   // Called with the id of a processing job whose cancellation was asked for.
   virtual void set_cancel_listener(CancelListener listener) = 0;

@@ -254,7 +254,10 @@ void MemoryBroker::finish(Job& job, JobStatus status) {
   job.finished_at = wall_now();
   job.run_at.reset();
   --unfinished_;
-  finished_.emplace_back(Clock::now(), job.id);
+  const SteadyTime now = Clock::now();
+  jobs_.at(job.id).finished = now;
+  finished_.emplace_back(now, job.id);
+  if (status == JobStatus::failed) dead_[job.queue].push_front(job.id);
   hub_.notify(job.id);  // eviction waits for the next enqueue, so `job` stays valid here
 }
 
@@ -300,17 +303,81 @@ void MemoryBroker::evict_expired() {
   const SteadyTime now = Clock::now();
   while (!finished_.empty() && (finished_.size() > settings_.max_finished_jobs ||
                                 finished_.front().first + settings_.result_ttl <= now)) {
-    const auto it = jobs_.find(finished_.front().second);
+    const auto [finished_at, id] = finished_.front();
+    const auto it = jobs_.find(id);
     finished_.pop_front();
-    if (it == jobs_.end()) continue;
-    const Job& job = it->second.job;
-    // The count of its end status stays: those count every job that ended, not the ones kept.
-    if (job.idempotency_key) {
-      const auto key = idempotency_.find(idempotency_slot(job.queue, *job.idempotency_key));
-      if (key != idempotency_.end() && key->second == job.id) idempotency_.erase(key);
-    }
-    jobs_.erase(it);
+    // Gone already (purged), or requeued since it ended: this entry is stale.
+    if (it == jobs_.end() || it->second.finished != finished_at) continue;
+    if (it->second.job.status == JobStatus::failed) drop_dead_letter(it->second.job);
+    forget(it);
   }
+}
+
+void MemoryBroker::forget(std::unordered_map<std::string, Entry>::iterator it) {
+  const Job& job = it->second.job;
+  // The count of its end status stays: those count every job that ended, not the ones kept.
+  if (job.idempotency_key) {
+    const auto key = idempotency_.find(idempotency_slot(job.queue, *job.idempotency_key));
+    if (key != idempotency_.end() && key->second == job.id) idempotency_.erase(key);
+  }
+  jobs_.erase(it);
+}
+
+void MemoryBroker::drop_dead_letter(const Job& job) {
+  std::deque<std::string>& ids = dead_[job.queue];
+  if (!ids.empty() && ids.back() == job.id) {  // the usual case: the oldest goes first
+    ids.pop_back();
+  } else {
+    ids.erase(std::remove(ids.begin(), ids.end(), job.id), ids.end());
+  }
+}
+
+void MemoryBroker::requeue_failed(Job& job) {
+  job.attempts = 0;
+  job.finished_at.reset();
+  jobs_.at(job.id).finished = SteadyTime{};
+  ++unfinished_;
+  make_due(job);
+}
+
+awaitable<DeadLetters> MemoryBroker::dead_letters(std::string queue, std::size_t offset,
+                                                  std::size_t limit) {
+  evict_expired();
+  DeadLetters page;
+  const auto q = dead_.find(queue);
+  if (q == dead_.end()) co_return page;
+  page.total = static_cast<std::int64_t>(q->second.size());
+  for (std::size_t i = offset; i < q->second.size() && page.jobs.size() < limit; ++i) {
+    page.jobs.push_back(jobs_.at(q->second[i]).job);
+  }
+  co_return page;
+}
+
+awaitable<RetryOutcome> MemoryBroker::retry_failed(std::string id) {
+  evict_expired();
+  const auto it = jobs_.find(id);
+  if (it == jobs_.end()) co_return RetryOutcome::not_found;
+  Job& job = it->second.job;
+  if (job.status != JobStatus::failed) co_return RetryOutcome::not_failed;
+  drop_dead_letter(job);
+  requeue_failed(job);
+  co_return RetryOutcome::requeued;
+}
+
+awaitable<std::int64_t> MemoryBroker::requeue_dead(std::string queue) {
+  evict_expired();
+  std::deque<std::string> ids;
+  if (const auto q = dead_.find(queue); q != dead_.end()) ids.swap(q->second);
+  for (auto id = ids.rbegin(); id != ids.rend(); ++id) requeue_failed(jobs_.at(*id).job);
+  co_return static_cast<std::int64_t>(ids.size());
+}
+
+awaitable<std::int64_t> MemoryBroker::purge_dead(std::string queue) {
+  evict_expired();
+  std::deque<std::string> ids;
+  if (const auto q = dead_.find(queue); q != dead_.end()) ids.swap(q->second);
+  for (const std::string& id : ids) forget(jobs_.find(id));
+  co_return static_cast<std::int64_t>(ids.size());
 }
 
 }  // namespace coqueue

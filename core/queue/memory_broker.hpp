@@ -49,6 +49,12 @@ class MemoryBroker final : public Broker {
   awaitable<void> hand_back(std::string id, std::string worker_id) override;
   awaitable<void> leave(std::string) override { co_return; }
 
+  awaitable<DeadLetters> dead_letters(std::string queue, std::size_t offset,
+                                      std::size_t limit) override;
+  awaitable<RetryOutcome> retry_failed(std::string id) override;
+  awaitable<std::int64_t> requeue_dead(std::string queue) override;
+  awaitable<std::int64_t> purge_dead(std::string queue) override;
+
   // Workers live in this process: nothing to prove or renew.
   awaitable<void> heartbeat(std::string) override { co_return; }
 
@@ -62,6 +68,7 @@ class MemoryBroker final : public Broker {
   struct Entry {
     Job job;
     boost::json::value fingerprint;  // set when the job has an idempotency key
+    SteadyTime finished{};           // when it last ended: matches its entry in finished_
   };
   struct ClaimWaiter {
     const std::vector<std::string>* queues;
@@ -82,6 +89,9 @@ class MemoryBroker final : public Broker {
   void promote_due();
   void wake_claimer(const std::string& queue);
   void evict_expired();
+  void forget(std::unordered_map<std::string, Entry>::iterator it);
+  void requeue_failed(Job& job);
+  void drop_dead_letter(const Job& job);
 
   executor ex_;
   MemoryBrokerSettings settings_;
@@ -93,6 +103,7 @@ class MemoryBroker final : public Broker {
   asio::steady_timer schedule_timer_;
   std::optional<SteadyTime> schedule_timer_at_;
   std::deque<std::pair<SteadyTime, std::string>> finished_;   // in finishing order, for expiry
+  std::map<std::string, std::deque<std::string>> dead_;       // per queue, failed ids, newest first
   std::unordered_map<std::string, std::string> idempotency_;  // queue\nkey -> job id
   std::list<ClaimWaiter*> claim_waiters_;
   std::map<std::string, StatusCounts> counts_;

@@ -17,5 +17,7 @@ extern const std::string_view promote_lua;
 extern const std::string_view extend_lua;
 extern const std::string_view recover_lua;
 extern const std::string_view hand_back_lua;
+extern const std::string_view requeue_dead_lua;
+extern const std::string_view purge_dead_lua;
 
 }  // namespace coqueue::scripts

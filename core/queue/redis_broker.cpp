@@ -69,6 +69,8 @@ RedisBroker::RedisBroker(executor ex, RedisBrokerSettings settings)
       extend_script_("extend", std::string(scripts::extend_lua)),
       recover_script_("recover", std::string(scripts::recover_lua)),
       hand_back_script_("hand_back", std::string(scripts::hand_back_lua)),
+      requeue_dead_script_("requeue_dead", std::string(scripts::requeue_dead_lua)),
+      purge_dead_script_("purge_dead", std::string(scripts::purge_dead_lua)),
       hub_(ex),
       rng_(std::random_device{}()) {}
 
@@ -213,7 +215,10 @@ awaitable<std::optional<Job>> RedisBroker::read_job(const std::string& queue,
 std::optional<Job> RedisBroker::hold(const std::string& queue, const std::string& worker,
                                      const redis::RespValue& activated) {
   std::optional<Job> job = job_from_redis_hash(activated);
-  if (job) held_[job->id] = Held{queue, worker, job->attempts, job->max_attempts};
+  if (!job) return job;
+  std::string run = redis_hash_field(activated, "run");
+  if (run.empty()) throw std::runtime_error("activate: the job hash has no run number");
+  held_[job->id] = Held{queue, worker, std::move(run), job->attempts, job->max_attempts};
   return job;
 }
 
@@ -368,7 +373,7 @@ awaitable<void> RedisBroker::complete(std::string id, std::string worker_id,
                                        keys::counts(q)};
   std::vector<std::string> script_args{id,
                                        worker_id,
-                                       std::to_string(held.attempt),
+                                       held.run,
                                        boost::json::serialize(result),
                                        now_ms(),
                                        ms(settings_.result_ttl),
@@ -413,7 +418,7 @@ awaitable<FailOutcome> RedisBroker::end_run(std::string id, std::string worker_i
                                        keys::scheduled(q), keys::dead(q), keys::counts(q)};
   std::vector<std::string> script_args{id,
                                        worker_id,
-                                       std::to_string(held.attempt),
+                                       held.run,
                                        error,
                                        now_ms(),
                                        delay ? ms(*delay) : "-1",
@@ -448,8 +453,7 @@ awaitable<void> RedisBroker::heartbeat(std::string worker_id) {
   }
   for (const auto& [id, held] : runs) {
     std::vector<std::string> script_keys{keys::job(held.queue, id)};
-    std::vector<std::string> script_args{worker_id, std::to_string(held.attempt), now_ms(),
-                                         ms(settings_.lease)};
+    std::vector<std::string> script_args{worker_id, held.run, now_ms(), ms(settings_.lease)};
     const redis::RespValue renewed =
         co_await run_script(extend_script_, std::move(script_keys), std::move(script_args));
     if (renewed.integer == 0 && held_.contains(id)) {
@@ -519,12 +523,8 @@ awaitable<void> RedisBroker::hand_back(std::string id, std::string worker_id) {
   const std::string& q = held.queue;
   std::vector<std::string> script_keys{keys::job(q, id), keys::processing(q, worker_id),
                                        keys::pending(q), keys::counts(q)};
-  std::vector<std::string> script_args{id,
-                                       worker_id,
-                                       std::to_string(held.attempt),
-                                       now_ms(),
-                                       ms(settings_.result_ttl),
-                                       keys::done_channel(q)};
+  std::vector<std::string> script_args{
+      id, worker_id, held.run, now_ms(), ms(settings_.result_ttl), keys::done_channel(q)};
   const redis::RespValue reply =
       co_await run_script(hand_back_script_, std::move(script_keys), std::move(script_args));
   held_.erase(id);
@@ -569,6 +569,72 @@ awaitable<void> RedisBroker::recover_periodically(std::shared_ptr<bool> alive) {
     } catch (const std::exception& e) {
       if (*alive) log::warn("queue.recover_failed", {{"error", e.what()}});
     }
+  }
+}
+
+awaitable<DeadLetters> RedisBroker::dead_letters(std::string queue, std::size_t offset,
+                                                 std::size_t limit) {
+  DeadLetters page;
+  redis::Request list;
+  list.push("LLEN", keys::dead(queue));
+  if (limit > 0) {
+    list.push("LRANGE", keys::dead(queue), offset, offset + limit - 1);
+  }
+  const redis::Replies replies = co_await exec(std::move(list));
+  page.total = replies.front().integer;
+  if (limit == 0 || replies[1].elements.empty()) co_return page;
+  redis::Request jobs;
+  for (const redis::RespValue& id : replies[1].elements)
+    jobs.push("HGETALL", keys::job(queue, id.text));
+  const redis::Replies hashes = co_await exec(std::move(jobs));
+  for (const redis::RespValue& hash : hashes) {
+    if (std::optional<Job> job = job_from_redis_hash(hash)) page.jobs.push_back(std::move(*job));
+  }
+  co_return page;
+}
+
+awaitable<RetryOutcome> RedisBroker::retry_failed(std::string id) {
+  const std::optional<std::string> queue = co_await queue_of(id);
+  if (!queue) co_return RetryOutcome::not_found;
+  const std::string& q = *queue;
+  std::vector<std::string> script_keys{keys::dead(q), keys::pending(q), keys::counts(q)};
+  std::vector<std::string> script_args{keys::job_prefix(q), id, "1"};
+  const redis::RespValue requeued =
+      co_await run_script(requeue_dead_script_, std::move(script_keys), std::move(script_args));
+  if (requeued.integer == 1) co_return RetryOutcome::requeued;
+  co_return (co_await read_job(q, id)) ? RetryOutcome::not_failed : RetryOutcome::not_found;
+}
+
+awaitable<std::int64_t> RedisBroker::requeue_dead(std::string queue) {
+  constexpr std::int64_t batch = 1000;  // per script call: Redis serves others in between
+  std::int64_t total = 0;
+  for (;;) {
+    std::vector<std::string> script_keys{keys::dead(queue), keys::pending(queue),
+                                         keys::counts(queue)};
+    std::vector<std::string> script_args{keys::job_prefix(queue), "", std::to_string(batch)};
+    const redis::RespValue requeued =
+        co_await run_script(requeue_dead_script_, std::move(script_keys), std::move(script_args));
+    total += requeued.integer;
+    if (requeued.integer < batch) co_return total;
+  }
+}
+
+awaitable<std::int64_t> RedisBroker::purge_dead(std::string queue) {
+  constexpr std::size_t batch = 1000;
+  std::int64_t total = 0;
+  for (;;) {
+    std::vector<std::string> script_keys{keys::dead(queue)};
+    std::vector<std::string> script_args{keys::job_prefix(queue), std::to_string(batch)};
+    const redis::RespValue removed =
+        co_await run_script(purge_dead_script_, std::move(script_keys), std::move(script_args));
+    if (!removed.elements.empty()) {
+      redis::Request unindex;
+      for (const redis::RespValue& id : removed.elements)
+        unindex.push("DEL", keys::job_queue(id.text));
+      co_await exec(std::move(unindex));
+    }
+    total += static_cast<std::int64_t>(removed.elements.size());
+    if (removed.elements.size() < batch) co_return total;
   }
 }
 

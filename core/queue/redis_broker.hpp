@@ -84,6 +84,12 @@ class RedisBroker final : public Broker {
 
   awaitable<void> heartbeat(std::string worker_id) override;
 
+  awaitable<DeadLetters> dead_letters(std::string queue, std::size_t offset,
+                                      std::size_t limit) override;
+  awaitable<RetryOutcome> retry_failed(std::string id) override;
+  awaitable<std::int64_t> requeue_dead(std::string queue) override;
+  awaitable<std::int64_t> purge_dead(std::string queue) override;
+
   void set_cancel_listener(CancelListener listener) override;
   CompletionHub& completions() override { return hub_; }
 
@@ -99,7 +105,8 @@ class RedisBroker final : public Broker {
   struct Held {
     std::string queue;
     std::string worker;
-    int attempt = 0;
+    std::string run;  // the job's run number when activated: the fencing token
+    int attempt = 0;  // for the retry delay
     int max_attempts = 1;
   };
 
@@ -138,7 +145,7 @@ class RedisBroker final : public Broker {
   std::unique_ptr<redis::Subscriber::Subscription> cancels_;
   redis::Script enqueue_script_, take_script_, activate_script_, release_script_, complete_script_,
       fail_script_, cancel_script_, promote_script_, extend_script_, recover_script_,
-      hand_back_script_;
+      hand_back_script_, requeue_dead_script_, purge_dead_script_;
   CompletionHub hub_;
   CancelListener cancel_listener_;
   JobIdGenerator ids_;

@@ -77,4 +77,12 @@ std::optional<Job> job_from_redis_hash(const redis::RespValue& reply) {
   return job;
 }
 
+std::string redis_hash_field(const redis::RespValue& reply, std::string_view field) {
+  const auto& e = reply.elements;
+  for (std::size_t i = 0; i + 1 < e.size(); i += 2) {
+    if (e[i].text == field) return e[i + 1].text;
+  }
+  return {};
+}
+
 }  // namespace coqueue

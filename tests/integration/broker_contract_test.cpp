@@ -312,6 +312,67 @@ TYPED_TEST(BrokerContractTest, AHandedBackRunWhoseCancelWasAskedEndsCancelled) {
   EXPECT_FALSE(this->claim());
 }
 
+TYPED_TEST(BrokerContractTest, DeadLettersAreListedRequeuedAndPurged) {
+  std::vector<std::string> dead;
+  for (int i = 0; i < 5; ++i) {
+    JobSpec s = this->spec();
+    s.max_attempts = 1;
+    const Job job = this->enqueue(s);
+    ASSERT_EQ(this->claim()->id, job.id);
+    std::string error = "boom " + std::to_string(i);
+    EXPECT_EQ(test::run(this->io, this->broker().fail(job.id, "w1", error)), FailOutcome::failed);
+    dead.push_back(job.id);
+  }
+  const Job alive = this->enqueue(this->spec());
+
+  const DeadLetters page = test::run(this->io, this->broker().dead_letters("default", 1, 2));
+  EXPECT_EQ(page.total, 5);
+  ASSERT_EQ(page.jobs.size(), 2u);
+  EXPECT_EQ(page.jobs[0].id, dead[3]);  // newest first
+  EXPECT_EQ(page.jobs[0].error, "boom 3");
+  EXPECT_EQ(page.jobs[1].id, dead[2]);
+  EXPECT_EQ(test::run(this->io, this->broker().dead_letters("other", 0, 10)).total, 0);
+
+  // One back: queued at the back of the line, with fresh attempts and its last error.
+  EXPECT_EQ(test::run(this->io, this->broker().retry_failed(dead[0])), RetryOutcome::requeued);
+  EXPECT_EQ(test::run(this->io, this->broker().retry_failed(dead[0])), RetryOutcome::not_failed);
+  EXPECT_EQ(test::run(this->io, this->broker().retry_failed(alive.id)), RetryOutcome::not_failed);
+  EXPECT_EQ(
+      test::run(this->io, this->broker().retry_failed("01a20402-5c32-7167-a3ee-39d8ffc0e858")),
+      RetryOutcome::not_found);
+  const Job back = this->get(dead[0]);
+  EXPECT_EQ(back.status, JobStatus::queued);
+  EXPECT_EQ(back.attempts, 0);
+  EXPECT_EQ(back.error, "boom 0");
+  EXPECT_FALSE(back.finished_at);
+  EXPECT_EQ(this->claim()->id, alive.id);
+  test::run(this->io, this->broker().complete(alive.id, "w1", nullptr));
+  const auto rerun = this->claim({"default"}, "w2");
+  ASSERT_TRUE(rerun);
+  EXPECT_EQ(rerun->id, dead[0]);
+  EXPECT_EQ(rerun->attempts, 1);
+  test::run(this->io, this->broker().complete(dead[0], "w2", boost::json::value("fixed")));
+  EXPECT_EQ(this->get(dead[0]).status, JobStatus::completed);
+
+  // Two of the rest requeued at once, then the dead list purged.
+  EXPECT_EQ(test::run(this->io, this->broker().dead_letters("default", 0, 10)).total, 4);
+  EXPECT_EQ(test::run(this->io, this->broker().requeue_dead("default")), 4);
+  EXPECT_EQ(test::run(this->io, this->broker().dead_letters("default", 0, 10)).total, 0);
+  for (int i = 0; i < 4; ++i) {
+    const auto run = this->claim({"default"}, "w3");
+    ASSERT_TRUE(run);
+    EXPECT_EQ(run->id, dead[i + 1]);  // oldest first
+    test::run(this->io, this->broker().fail(run->id, "w3", "again"));
+  }
+  EXPECT_EQ(test::run(this->io, this->broker().dead_letters("default", 0, 10)).total, 4);
+  EXPECT_EQ(test::run(this->io, this->broker().purge_dead("default")), 4);
+  EXPECT_EQ(test::run(this->io, this->broker().dead_letters("default", 0, 10)).total, 0);
+  EXPECT_FALSE(test::run(this->io, this->broker().get(dead[1])));
+  const QueueStats stats = test::run(this->io, this->broker().stats());
+  EXPECT_EQ(stats.queues.at("default")[JobStatus::queued], 0);
+  EXPECT_EQ(stats.queues.at("default")[JobStatus::completed], 2);
+}
+
 TYPED_TEST(BrokerContractTest, IdempotencyKeyReturnsTheFirstJobOrConflicts) {
   JobSpec s = this->spec();
   s.idempotency_key = "order-1";

@@ -113,6 +113,12 @@ std::string RedisServer::command(const std::string& inline_command) const {
   return {asio::buffers_begin(reply.data()), asio::buffers_end(reply.data())};
 }
 
+void RedisServer::crash() {
+  if (!process_ || !process_->running()) return;
+  process_->signal(SIGKILL);
+  process_->wait_exit(5s);
+}
+
 void RedisServer::stop() {
   if (!process_ || !process_->running()) return;
   process_->signal(SIGTERM);

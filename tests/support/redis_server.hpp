@@ -29,7 +29,9 @@ class RedisServer {
 
   // Stops it by PID (SIGTERM, then SIGKILL); idempotent.
   void stop();
-  // Starts it again on the same port (after stop(), or a crash).
+  // Kills it with SIGKILL, as a crash would: nothing is flushed.
+  void crash();
+  // Starts it again on the same port and dir (after stop() or crash()).
   void restart();
 
   // The unix socket it also listens on.

@@ -3,7 +3,8 @@
 -- KEYS[1] job hash          KEYS[2] processing list of the worker    KEYS[3] counts hash
 -- ARGV[1] id                ARGV[2] worker id        ARGV[3] now (unix ms)
 -- ARGV[4] lease (ms)
--- Returns the job hash as a flat field/value array, or false when the job is gone or no
+-- Returns the job hash as a flat field/value array (its `run` field is the run's fencing token),
+-- or false when the job is gone or no
 -- longer queued (it was cancelled while it waited; its id then leaves the processing list),
 -- or when the id is no longer in the processing list (release.lua put it back meanwhile).
 if not redis.call('LPOS', KEYS[2], ARGV[1]) then return false end
@@ -13,6 +14,7 @@ if status ~= 'queued' then
   return false
 end
 redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+redis.call('HINCRBY', KEYS[1], 'run', 1)
 redis.call('HSET', KEYS[1], 'status', 'processing', 'started_at', ARGV[3], 'worker', ARGV[2],
   'lease_until', tonumber(ARGV[3]) + tonumber(ARGV[4]))
 redis.call('HINCRBY', KEYS[3], 'queued', -1)

@@ -3,14 +3,14 @@
 -- requested ends cancelled and is never retried.
 -- KEYS[1] job hash          KEYS[2] processing list of the worker    KEYS[3] scheduled zset
 -- KEYS[4] dead list         KEYS[5] counts hash
--- ARGV[1] id                ARGV[2] worker id        ARGV[3] attempt (fencing token)
+-- ARGV[1] id                ARGV[2] worker id        ARGV[3] run (fencing token)
 -- ARGV[4] error             ARGV[5] now (unix ms)    ARGV[6] retry delay (ms; -1: no retry)
 -- ARGV[7] result TTL (ms; for a cancelled job)       ARGV[8] done channel
 -- ARGV[9] 'fail' or 'cancelled' (the handler stopped on a cancel request)
 -- Returns 0 refused (not this run's job any more), 1 retry scheduled, 2 failed, 3 cancelled.
 local job = redis.call('HMGET', KEYS[1], 'status', 'worker', 'attempts', 'max_attempts',
-  'cancel_requested')
-if job[1] ~= 'processing' or job[2] ~= ARGV[2] or job[3] ~= ARGV[3] then return 0 end
+  'cancel_requested', 'run')
+if job[1] ~= 'processing' or job[2] ~= ARGV[2] or job[6] ~= ARGV[3] then return 0 end
 redis.call('LREM', KEYS[2], 1, ARGV[1])
 redis.call('HDEL', KEYS[1], 'lease_until')
 redis.call('HINCRBY', KEYS[5], 'processing', -1)

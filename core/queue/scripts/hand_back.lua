@@ -3,13 +3,12 @@
 -- off, not the job. A job whose cancel was asked for ends cancelled instead.
 -- KEYS[1] job hash          KEYS[2] processing list of the worker    KEYS[3] pending list
 -- KEYS[4] counts hash
--- ARGV[1] id                ARGV[2] worker id        ARGV[3] attempt (fencing token)
+-- ARGV[1] id                ARGV[2] worker id        ARGV[3] run (fencing token)
 -- ARGV[4] now (unix ms)     ARGV[5] result TTL (ms; for a cancelled job)
 -- ARGV[6] done channel
 -- Returns 0 refused (not this run's job any more), 1 handed back, 3 cancelled.
--- The attempt number is given back, so the next run carries the same one; the run that handed
--- it back holds nothing any more, so no stale holder of that token can exist.
-local job = redis.call('HMGET', KEYS[1], 'status', 'worker', 'attempts', 'cancel_requested')
+-- The attempt is given back; the run number is not (run numbers are never reused).
+local job = redis.call('HMGET', KEYS[1], 'status', 'worker', 'run', 'cancel_requested')
 if job[1] ~= 'processing' or job[2] ~= ARGV[2] or job[3] ~= ARGV[3] then return 0 end
 redis.call('LREM', KEYS[2], 1, ARGV[1])
 redis.call('HDEL', KEYS[1], 'lease_until')

@@ -1,8 +1,8 @@
 -- recover: give back the jobs of one worker's processing list whose run is lost: every one
 -- when the worker is dead (no heartbeat), else those whose lease expired. A recovered job
 -- goes to the due end of pending, or to the dead letters when it has no attempts left. Its
--- attempt number stays counted, so the lost run is fenced off: it can no longer complete or
--- fail the job. Ids of jobs that ended or moved on leave the list.
+-- attempt stays counted (a crash costs an attempt); the lost run is fenced off because the
+-- next run gets a new run number. Ids of jobs that ended or moved on leave the list.
 -- KEYS[1] processing list of the worker              KEYS[2] pending list
 -- KEYS[3] dead list         KEYS[4] counts hash      KEYS[5] workers set of the queue
 -- ARGV[1] worker id         ARGV[2] now (unix ms)    ARGV[3] '1' when the worker is dead
