@@ -21,4 +21,11 @@ Response error_response(unsigned status, std::string_view code, std::string_view
   return json_response(status, body);
 }
 
+Response job_not_found(std::string_view id) {
+  std::string message = "no job with id '";
+  message += id;
+  message += "'";
+  return error_response(404, "job_not_found", message);
+}
+
 }  // namespace coqueue::server

@@ -11,5 +11,7 @@ namespace coqueue::server {
 
 Response json_response(unsigned status, const boost::json::value& body);
 Response error_response(unsigned status, std::string_view code, std::string_view message);
+// 404 job_not_found, the answer of every route that names a job that does not exist.
+Response job_not_found(std::string_view id);
 
 }  // namespace coqueue::server

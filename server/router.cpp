@@ -1,11 +1,24 @@
 #include "server/router.hpp"
 
+#include <algorithm>
 #include <array>
+#include <optional>
+#include <utility>
 
 namespace coqueue::server {
 namespace {
 
-enum class Path { jobs, job, queues, healthz, readyz, unknown };
+enum class Path {
+  jobs,
+  job,
+  job_retry,
+  queues,
+  queue_dead,
+  queue_dead_requeue,
+  healthz,
+  readyz,
+  unknown
+};
 
 struct Binding {
   Path path;
@@ -13,11 +26,15 @@ struct Binding {
   RouteId id;
 };
 
-constexpr std::array<Binding, 6> bindings{{
+constexpr std::array<Binding, 10> bindings{{
     {Path::jobs, Method::post, RouteId::submit_job},
     {Path::job, Method::get, RouteId::get_job},
     {Path::job, Method::delete_, RouteId::cancel_job},
+    {Path::job_retry, Method::post, RouteId::retry_job},
     {Path::queues, Method::get, RouteId::list_queues},
+    {Path::queue_dead, Method::get, RouteId::list_dead},
+    {Path::queue_dead, Method::delete_, RouteId::purge_dead},
+    {Path::queue_dead_requeue, Method::post, RouteId::requeue_dead},
     {Path::healthz, Method::get, RouteId::healthz},
     {Path::readyz, Method::get, RouteId::readyz},
 }};
@@ -36,18 +53,30 @@ std::string_view method_name(Method m) {
   return "";
 }
 
-Path classify(std::string_view path, std::string& job_id) {
+// The one path segment after `prefix`, and what follows it ("" or "/..."); nothing when the
+// path does not start with `prefix` or the segment is empty.
+std::optional<std::pair<std::string_view, std::string_view>> segment_after(
+    std::string_view path, std::string_view prefix) {
+  if (!path.starts_with(prefix)) return std::nullopt;
+  const std::string_view rest = path.substr(prefix.size());
+  const std::size_t slash = std::min(rest.find('/'), rest.size());
+  if (slash == 0) return std::nullopt;
+  return std::pair{rest.substr(0, slash), rest.substr(slash)};
+}
+
+Path classify(std::string_view path, std::string& job_id, std::string& queue) {
   if (path == "/jobs") return Path::jobs;
   if (path == "/queues") return Path::queues;
   if (path == "/healthz") return Path::healthz;
   if (path == "/readyz") return Path::readyz;
-  constexpr std::string_view job_prefix = "/jobs/";
-  if (path.starts_with(job_prefix)) {
-    const std::string_view rest = path.substr(job_prefix.size());
-    if (!rest.empty() && rest.find('/') == std::string_view::npos) {
-      job_id = rest;
-      return Path::job;
-    }
+  if (const auto job = segment_after(path, "/jobs/")) {
+    job_id = job->first;
+    if (job->second.empty()) return Path::job;
+    if (job->second == "/retry") return Path::job_retry;
+  } else if (const auto q = segment_after(path, "/queues/")) {
+    queue = q->first;
+    if (q->second == "/dead") return Path::queue_dead;
+    if (q->second == "/dead/requeue") return Path::queue_dead_requeue;
   }
   return Path::unknown;
 }
@@ -56,14 +85,15 @@ Path classify(std::string_view path, std::string& job_id) {
 
 std::variant<RouteMatch, RouteMiss> route(Method method, std::string_view path) {
   std::string job_id;
-  const Path p = classify(path, job_id);
+  std::string queue;
+  const Path p = classify(path, job_id, queue);
   if (p == Path::unknown) return RouteMiss{404, {}};
   // HEAD is GET without the body (http_session drops it).
   const Method wanted = method == Method::head ? Method::get : method;
   std::string allow;
   for (const Binding& b : bindings) {
     if (b.path != p) continue;
-    if (b.method == wanted) return RouteMatch{b.id, std::move(job_id)};
+    if (b.method == wanted) return RouteMatch{b.id, std::move(job_id), std::move(queue)};
     if (!allow.empty()) allow += ", ";
     allow += method_name(b.method);
   }

@@ -9,11 +9,23 @@
 
 namespace coqueue::server {
 
-enum class RouteId { submit_job, get_job, cancel_job, list_queues, healthz, readyz };
+enum class RouteId {
+  submit_job,
+  get_job,
+  cancel_job,
+  retry_job,
+  list_queues,
+  list_dead,
+  requeue_dead,
+  purge_dead,
+  healthz,
+  readyz,
+};
 
 struct RouteMatch {
   RouteId id;
-  std::string job_id;  // for /jobs/<id>, exactly as it appears in the path
+  std::string job_id;  // for /jobs/<id>..., exactly as it appears in the path
+  std::string queue;   // for /queues/<name>/..., exactly as it appears in the path
 };
 
 struct RouteMiss {

@@ -30,6 +30,9 @@ void declare_server_options(CommandLine& cli) {
   cli.add("retry-cap", "10m", "longest delay between retries");
   cli.add("result-ttl", "1h", "how long finished jobs stay readable");
   cli.add("max-finished", "100000", "finished jobs kept at most (memory backend)");
+  cli.add("max-queued", "0",
+          "waiting (queued or scheduled) jobs a queue may hold; more are refused with 429 "
+          "(0: no cap)");
   cli.add("log-format", "text", "text or json");
   cli.add("log-level", "info", "error, warn, info or debug (debug logs every job run)");
   cli.add("instance", "", "name of this process in logs (default: random)");
@@ -82,6 +85,9 @@ std::variant<ServerConfig, std::string> read_server_config(const CommandLine& cl
   c.memory.retry.base = r.duration("retry-base");
   c.memory.retry.cap = r.duration("retry-cap");
   c.memory.result_ttl = r.duration("result-ttl");
+  c.memory.max_queue_length =
+      static_cast<std::size_t>(r.integer("max-queued", 0, 1'000'000'000'000));
+  c.redis.max_queue_length = c.memory.max_queue_length;
   c.redis.retry = c.memory.retry;
   c.redis.result_ttl = c.memory.result_ttl;
   c.memory.max_finished_jobs = static_cast<std::size_t>(r.integer("max-finished", 0, 100'000'000));

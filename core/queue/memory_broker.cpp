@@ -51,6 +51,14 @@ awaitable<boost::system::result<EnqueueResult, std::error_code>> MemoryBroker::e
     }
   }
 
+  if (settings_.max_queue_length > 0) {
+    StatusCounts& counts = counts_[spec.queue];
+    const auto waiting = counts[JobStatus::queued] + counts[JobStatus::scheduled];
+    if (waiting >= static_cast<std::int64_t>(settings_.max_queue_length)) {
+      co_return make_error_code(queue_errc::queue_full);
+    }
+  }
+
   Job job;
   job.id = ids_.next(wall_now());
   job.queue = spec.queue;

@@ -23,6 +23,7 @@ struct MemoryBrokerSettings {
   RetryPolicy retry;
   std::chrono::milliseconds result_ttl{std::chrono::hours(1)};
   std::size_t max_finished_jobs = 100'000;
+  std::size_t max_queue_length = 0;  // waiting (queued + scheduled) jobs per queue; 0: no cap
 };
 
 class MemoryBroker final : public Broker {

@@ -29,6 +29,7 @@ std::string_view code_name(queue_errc e) {
     case queue_errc::job_not_found: return "job_not_found";
     case queue_errc::job_finished: return "job_finished";
     case queue_errc::idempotency_conflict: return "idempotency_conflict";
+    case queue_errc::queue_full: return "queue_full";
     case queue_errc::closed: return "shutting_down";
   }
   return "queue_error";

@@ -10,6 +10,7 @@ enum class queue_errc {
   job_not_found = 1,     // no job has that id (or it has expired)
   job_finished,          // the job already reached a terminal status
   idempotency_conflict,  // the idempotency key is taken by a job with another body
+  queue_full,            // the queue holds its cap of waiting (queued or scheduled) jobs
   closed,                // the broker is shutting down
 };
 

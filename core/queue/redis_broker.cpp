@@ -155,7 +155,8 @@ awaitable<boost::system::result<EnqueueResult, std::error_code>> RedisBroker::en
                                        std::to_string(unix_millis(created)),
                                        std::to_string(spec.delay_ms),
                                        ms(settings_.idempotency_ttl),
-                                       keys::job_prefix(q)};
+                                       keys::job_prefix(q),
+                                       std::to_string(settings_.max_queue_length)};
   redis::ExecResult result =
       co_await enqueue_script_.run_after(conn_, std::move(first), std::move(script_keys),
                                          std::move(script_args), settings_.redis.request_timeout);
@@ -184,6 +185,7 @@ awaitable<boost::system::result<EnqueueResult, std::error_code>> RedisBroker::en
   unused.push("DEL", keys::job_queue(id));  // the new id never became a job
   co_await exec(std::move(unused));
   if (code == -1) co_return make_error_code(queue_errc::idempotency_conflict);
+  if (code == -2) co_return make_error_code(queue_errc::queue_full);
   const std::string earlier = reply.elements[1].text;
   std::optional<Job> job = co_await read_job(q, earlier);  // same queue: keys are per queue
   if (!job) throw std::runtime_error("enqueue: job " + earlier + " vanished");

@@ -44,6 +44,7 @@ struct RedisBrokerSettings {
   RetryPolicy retry;
   std::chrono::milliseconds result_ttl{std::chrono::hours(1)};        // finished jobs
   std::chrono::milliseconds idempotency_ttl{std::chrono::hours(24)};  // keys of submissions
+  std::size_t max_queue_length = 0;  // waiting (queued + scheduled) jobs per queue; 0: no cap
   std::chrono::milliseconds lease{15'000};       // a run is lost if not extended within this
   std::chrono::milliseconds worker_ttl{15'000};  // a worker is dead this long after its last beat
   std::chrono::milliseconds recover_interval{1000};  // how often the recoverer looks

@@ -29,10 +29,6 @@ unsigned status_for(job_errc e) {
   return e == job_errc::unknown_type || e == job_errc::invalid_payload ? 422 : 400;
 }
 
-Response job_not_found(std::string_view id) {
-  return error_response(404, "job_not_found", "no job with id '" + std::string(id) + "'");
-}
-
 std::string known_types(const worker::Registry& types) {
   std::string out;
   for (const std::string& name : types.names()) out += (out.empty() ? "" : ", ") + name;
@@ -71,12 +67,21 @@ awaitable<Response> submit_job(Context ctx, Request request) {
     }
   }
 
+  const std::string queue = spec.queue;
   auto enqueued = co_await ctx.broker.enqueue(std::move(spec));
   if (!enqueued) {
     const std::error_code error = enqueued.error();
     if (error == queue_errc::idempotency_conflict) {
       co_return error_response(409, "idempotency_conflict",
                                "this idempotency_key was used for a job with a different body");
+    }
+    if (error == queue_errc::queue_full) {
+      Response r = error_response(429, "queue_full",
+                                  "queue '" + queue +
+                                      "' holds as many waiting jobs as its cap "
+                                      "(--max-queued); retry later");
+      r.headers.emplace_back("Retry-After", "1");
+      co_return r;
     }
     co_return error_response(503, code_name(static_cast<queue_errc>(error.value())),
                              error.message());

@@ -30,8 +30,9 @@ RetryPolicy fast_retries() {
 struct MemoryBackend {
   static constexpr const char* name = "memory";
   std::unique_ptr<MemoryBroker> broker;
-  void make(asio::io_context& io) {
+  void make(asio::io_context& io, std::size_t max_queue_length = 0) {
     MemoryBrokerSettings s;
+    s.max_queue_length = max_queue_length;
     s.retry = fast_retries();
     broker = std::make_unique<MemoryBroker>(io.get_executor(), s);
   }
@@ -43,6 +44,11 @@ struct RedisBackend {
   explicit RedisBackend(std::vector<std::string> redis_args) : redis(std::move(redis_args)) {}
   test::RedisServer redis;
   std::unique_ptr<RedisBroker> broker;
+  void make(asio::io_context& io, std::size_t max_queue_length) {
+    RedisBrokerSettings s;
+    s.max_queue_length = max_queue_length;
+    make(io, s);
+  }
   void make(asio::io_context& io, RedisBrokerSettings s = {}) {
     const auto request_timeout = s.redis.request_timeout;  // the one setting tests may change
     s.redis = redis.client_config();
@@ -371,6 +377,33 @@ TYPED_TEST(BrokerContractTest, DeadLettersAreListedRequeuedAndPurged) {
   const QueueStats stats = test::run(this->io, this->broker().stats());
   EXPECT_EQ(stats.queues.at("default")[JobStatus::queued], 0);
   EXPECT_EQ(stats.queues.at("default")[JobStatus::completed], 2);
+}
+
+TYPED_TEST(BrokerContractTest, AFullQueueRefusesNewJobsUntilItDrains) {
+  TypeParam capped;
+  capped.make(this->io, 2);
+  Broker& broker = *capped.broker;
+  JobSpec keyed = this->spec();
+  keyed.idempotency_key = "k";
+  ASSERT_TRUE(test::run(this->io, broker.enqueue(keyed)));
+  JobSpec later = this->spec();
+  later.delay_ms = 60'000;  // scheduled jobs wait too, so they count
+  ASSERT_TRUE(test::run(this->io, broker.enqueue(later)));
+  auto full = test::run(this->io, broker.enqueue(this->spec()));
+  ASSERT_FALSE(full);
+  EXPECT_EQ(full.error(), queue_errc::queue_full);
+  // A repeat of a job already in adds nothing: it is answered, not refused.
+  auto repeat = test::run(this->io, broker.enqueue(keyed));
+  ASSERT_TRUE(repeat);
+  EXPECT_FALSE(repeat->created);
+  EXPECT_TRUE(test::run(this->io, broker.enqueue(this->spec("echo", "other"))));  // per queue
+  // Once a job is taken there is room again; the refused job was never stored.
+  ASSERT_TRUE(test::run(this->io, broker.claim({"default"}, "w1", 0ms)));
+  EXPECT_TRUE(test::run(this->io, broker.enqueue(this->spec())));
+  const QueueStats stats = test::run(this->io, broker.stats());
+  EXPECT_EQ(stats.queues.at("default")[JobStatus::queued], 1);
+  EXPECT_EQ(stats.queues.at("default")[JobStatus::scheduled], 1);
+  EXPECT_EQ(stats.queues.at("default")[JobStatus::processing], 1);
 }
 
 TYPED_TEST(BrokerContractTest, IdempotencyKeyReturnsTheFirstJobOrConflicts) {

@@ -16,7 +16,8 @@ using Clock = std::chrono::steady_clock;
 class HttpApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    server = new ServerProcess({"--workers", "4", "--retry-base", "20ms"});
+    server =
+        new ServerProcess({"--workers", "4", "--retry-base", "20ms", "--queues", "default,dlq"});
   }
   static void TearDownTestSuite() {
     delete server;
@@ -176,6 +177,11 @@ TEST_F(HttpApiTest, EveryErrorIsAJsonBodyNamingTheProblem) {
       {"DELETE", "/jobs/01a20402-5c32-7167-a3ee-39d8ffc0e858", "", "", 404, "job_not_found"},
       {"GET", "/jobs/01a20402-5c32-7167-a3ee-39d8ffc0e858?wait_ms=soon", "", "", 400,
        "invalid_query"},
+      {"POST", "/jobs/01a20402-5c32-7167-a3ee-39d8ffc0e858/retry", "", "", 404, "job_not_found"},
+      {"GET", "/queues/default/dead?limit=0", "", "", 400, "invalid_query"},
+      {"GET", "/queues/default/dead?offset=-1", "", "", 400, "invalid_query"},
+      {"GET", "/queues/no%20space/dead", "", "", 400, "invalid_queue"},
+      {"POST", "/queues/default/dead", "", "", 405, "method_not_allowed"},
   };
   for (const ErrorCase& c : cases) {
     const HttpReply r = client.request(c.method, c.target, c.body, c.content_type);
@@ -187,6 +193,54 @@ TEST_F(HttpApiTest, EveryErrorIsAJsonBodyNamingTheProblem) {
     EXPECT_FALSE(r.json().at("error").at("message").as_string().empty());
   }
   EXPECT_EQ(client.request("GET", "/jobs").headers.at("allow"), "POST");
+}
+
+TEST_F(HttpApiTest, DeadLettersAreListedRetriedRequeuedAndPurged) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    ids.push_back(
+        client.submit(R"({"type": "fail", "payload": {}, "max_attempts": 1, "queue": "dlq"})"));
+  }
+  for (const std::string& id : ids) {
+    EXPECT_EQ(client.get("/jobs/" + id + "?wait_ms=5000").json().at("status"), "failed");
+  }
+  const HttpReply page = client.get("/queues/dlq/dead?limit=2");
+  ASSERT_EQ(page.status, 200u) << page.body;
+  EXPECT_EQ(page.json().at("total"), 3);
+  EXPECT_EQ(page.json().at("limit"), 2);
+  ASSERT_EQ(page.json().at("jobs").as_array().size(), 2u);
+  EXPECT_EQ(page.json().at("jobs").at(0).at("id").as_string(), ids[2]);  // newest first
+  EXPECT_EQ(page.json().at("jobs").at(0).at("error"), "failing attempt 1 as asked");
+  EXPECT_EQ(client.get("/queues/dlq/dead?offset=2").json().at("jobs").at(0).at("id").as_string(),
+            ids[0]);
+
+  // One back: it runs again (and fails again: it always does).
+  const HttpReply retried = client.post_json("/jobs/" + ids[0] + "/retry", "");
+  ASSERT_EQ(retried.status, 200u) << retried.body;
+  EXPECT_EQ(retried.json().at("id").as_string(), ids[0]);
+  const auto again = client.get("/jobs/" + ids[0] + "?wait_ms=5000").json();
+  EXPECT_EQ(again.at("status"), "failed");
+  EXPECT_EQ(again.at("attempts"), 1);  // attempts started over
+
+  const std::string done = client.submit(R"({"type": "echo", "payload": 1, "queue": "dlq"})");
+  EXPECT_EQ(client.get("/jobs/" + done + "?wait_ms=5000").json().at("status"), "completed");
+  const HttpReply not_failed = client.post_json("/jobs/" + done + "/retry", "");
+  EXPECT_EQ(not_failed.status, 409u);
+  EXPECT_EQ(not_failed.error_code(), "job_not_failed");
+
+  const HttpReply requeued = client.post_json("/queues/dlq/dead/requeue", "");
+  ASSERT_EQ(requeued.status, 200u) << requeued.body;
+  EXPECT_EQ(requeued.json().at("requeued"), 3);
+  for (const std::string& id : ids) {
+    for (int i = 0; i < 50 && client.get("/jobs/" + id).json().at("status") != "failed"; ++i) {
+      client.get("/jobs/" + id + "?wait_ms=100");
+    }
+  }
+  const HttpReply purged = client.request("DELETE", "/queues/dlq/dead");
+  ASSERT_EQ(purged.status, 200u) << purged.body;
+  EXPECT_EQ(purged.json().at("purged"), 3);
+  EXPECT_EQ(client.get("/jobs/" + ids[0]).status, 404u);
+  EXPECT_EQ(client.get("/queues/dlq/dead").json().at("total"), 0);
 }
 
 TEST_F(HttpApiTest, ManyClientsAtOnceEachGetTheirOwnResult) {
@@ -207,6 +261,19 @@ TEST_F(HttpApiTest, ManyClientsAtOnceEachGetTheirOwnResult) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(good.load(), clients * jobs_each);
+}
+
+TEST(HttpQueueCap, AFullQueueAnswers429WithRetryAfter) {
+  ServerProcess server({"--workers", "0", "--max-queued", "2"});
+  HttpClient client(server.port());
+  client.submit(R"({"type": "echo", "payload": 1})");
+  client.submit(R"({"type": "echo", "payload": 2})");
+  const HttpReply full = client.post_json("/jobs", R"({"type": "echo", "payload": 3})");
+  EXPECT_EQ(full.status, 429u);
+  EXPECT_EQ(full.error_code(), "queue_full");
+  EXPECT_EQ(full.headers.at("retry-after"), "1");
+  EXPECT_EQ(client.post_json("/jobs", R"({"type": "echo", "queue": "other"})").status, 202u);
+  EXPECT_EQ(client.get("/queues").json().at("totals").at("queued"), 3);
 }
 
 }  // namespace

@@ -27,6 +27,17 @@ TEST(Router, KnownRoutes) {
   EXPECT_EQ(std::get<RouteMatch>(route(Method::get, "/jobs/the-id")).job_id, "the-id");
 }
 
+TEST(Router, DeadLetterRoutes) {
+  EXPECT_EQ(matched(Method::post, "/jobs/abc/retry"), RouteId::retry_job);
+  EXPECT_EQ(std::get<RouteMatch>(route(Method::post, "/jobs/abc/retry")).job_id, "abc");
+  EXPECT_EQ(matched(Method::get, "/queues/emails/dead"), RouteId::list_dead);
+  EXPECT_EQ(matched(Method::delete_, "/queues/emails/dead"), RouteId::purge_dead);
+  EXPECT_EQ(matched(Method::post, "/queues/emails/dead/requeue"), RouteId::requeue_dead);
+  EXPECT_EQ(std::get<RouteMatch>(route(Method::get, "/queues/emails/dead")).queue, "emails");
+  EXPECT_EQ(missed(Method::get, "/jobs/abc/retry").allow, "POST");
+  EXPECT_EQ(missed(Method::post, "/queues/emails/dead").allow, "GET, DELETE");
+}
+
 TEST(Router, HeadIsGetWithoutTheBody) {
   EXPECT_EQ(matched(Method::head, "/healthz"), RouteId::healthz);
   EXPECT_EQ(matched(Method::head, "/jobs/abc"), RouteId::get_job);
@@ -43,7 +54,8 @@ TEST(Router, WrongMethodIs405WithAllow) {
 
 TEST(Router, UnknownPathsAre404) {
   for (const char* path : {"/", "/job", "/jobs/", "/jobs/a/b", "/jobs//", "/queues/x", "/healthz/",
-                           "/JOBS", "/jobs/../queues", ""}) {
+                           "/JOBS", "/jobs/../queues", "", "/jobs//retry", "/queues//dead",
+                           "/queues/x/dead/", "/queues/x/dead/requeue/x", "/jobs/a/retry/"}) {
     EXPECT_EQ(missed(Method::get, path).status, 404u) << path;
   }
 }

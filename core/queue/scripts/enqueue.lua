@@ -6,8 +6,10 @@
 -- ARGV[7] idempotency key ("" for none)              ARGV[8] fingerprint (canonical JSON)
 -- ARGV[9] now (unix ms)     ARGV[10] delay_ms        ARGV[11] idempotency TTL (ms)
 -- ARGV[12] job key prefix of the queue (to read an earlier job by id; same slot)
+-- ARGV[13] cap on waiting (queued + scheduled) jobs of the queue; 0: none
 -- Returns {1, id} created; {0, earlier id} the key names an earlier job with the same
--- fingerprint; {-1, earlier id} the key names a job with another fingerprint.
+-- fingerprint; {-1, earlier id} the key names a job with another fingerprint; {-2, ''} the
+-- queue is full (an idempotent repeat is answered first: it adds nothing).
 local idem = ARGV[7]
 if idem ~= '' then
   local earlier = redis.call('GET', KEYS[5])
@@ -18,6 +20,12 @@ if idem ~= '' then
       return {-1, earlier}
     end
   end
+end
+
+local cap = tonumber(ARGV[13])
+if cap > 0 then
+  local waiting = redis.call('HMGET', KEYS[4], 'queued', 'scheduled')
+  if tonumber(waiting[1] or '0') + tonumber(waiting[2] or '0') >= cap then return {-2, ''} end
 end
 
 local now = tonumber(ARGV[9])
