@@ -21,10 +21,12 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include "core/redis/config.hpp"
 #include "core/support/awaitable.hpp"
 #include "core/support/command_line.hpp"
 #include "core/support/log.hpp"
 #include "core/support/units.hpp"
+#include "loadtest/fill.hpp"
 
 namespace {
 
@@ -92,6 +94,28 @@ double percentile_ms(const std::vector<std::uint32_t>& sorted, double p) {
   return sorted[index] / 1000.0;
 }
 
+int run_fill(const coqueue::CommandLine& cli) {
+  using namespace coqueue;
+  loadtest::FillPlan plan;
+  const auto jobs = parse_int(cli.get("fill"));
+  auto redis = redis::parse_url(cli.get("redis"));
+  if (!jobs || *jobs < 1 || std::holds_alternative<std::string>(redis)) {
+    std::fprintf(stderr, "coqueue-loadtest: bad --fill or --redis\n");
+    return 2;
+  }
+  plan.jobs = *jobs;
+  plan.redis = std::get<redis::Config>(redis);
+  if (!plan.redis.unix_path.empty() || !asio::ip::make_address(plan.redis.host).is_loopback()) {
+    std::fprintf(stderr, "coqueue-loadtest: only a loopback Redis is allowed\n");
+    return 2;
+  }
+  plan.queue = cli.get("queue");
+  const loadtest::FillResult r = loadtest::fill_queue(plan);
+  std::printf("enqueued=%lld seconds=%.3f jobs_per_s=%.0f\n", static_cast<long long>(r.enqueued),
+              r.seconds, static_cast<double>(r.enqueued) / r.seconds);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -103,9 +127,17 @@ int main(int argc, char** argv) {
   cli.add("clients", "10", "concurrent clients");
   cli.add("duration", "5s", "how long to drive");
   cli.add("job", "echo", "job to submit: echo, sleep:<ms> or cpu:<ms>");
+  cli.add("fill", "0",
+          "instead of driving a server: enqueue this many no-op jobs straight into Redis "
+          "(--redis, --queue) in batches, print the rate and exit (the start of a drain run)");
+  cli.add("redis", "redis://127.0.0.1:6379/0", "Redis URL for --fill");
+  cli.set_env("redis", "COQUEUE_REDIS_URL");
+  cli.add("queue", "default", "queue for --fill");
   if (auto exit_code = cli.parse_for_main(argc, argv)) return *exit_code;
   log::configure(
-      {.level = log::Level::info, .format = log::Format::text, .role = "loadtest", .instance = ""});
+      {.level = log::Level::warn, .format = log::Format::text, .role = "loadtest", .instance = ""});
+
+  if (cli.get("fill") != "0") return run_fill(cli);
 
   Plan plan;
   std::string target = cli.get("target");

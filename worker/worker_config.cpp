@@ -72,7 +72,8 @@ std::variant<WorkerConfig, std::string> read_worker_config(const CommandLine& cl
   c.broker.retry.base = r.duration("retry-base");
   c.broker.retry.cap = r.duration("retry-cap");
   c.broker.result_ttl = r.duration("result-ttl");
-  c.broker.blocking_connections = std::min<std::size_t>(c.concurrency, 4);
+  c.broker.blocking_connections = 2;  // one claim blocks at a time (RedisBroker::claim)
+  c.broker.listen_for_completions = false;
 
   c.log.role = "worker";
   c.log.instance = c.id;

@@ -29,6 +29,7 @@ struct EnqueueResult {
   Job job;
   bool created = true;  // false when an idempotency key matched an earlier job
 };
+using EnqueueOutcome = boost::system::result<EnqueueResult, std::error_code>;
 
 enum class CancelOutcome {
   cancelled,         // it was queued or scheduled and will never run
@@ -62,8 +63,10 @@ class Broker {
   virtual std::string_view backend_name() const = 0;
   virtual awaitable<bool> ready() = 0;
 
-  virtual awaitable<boost::system::result<EnqueueResult, std::error_code>> enqueue(
-      JobSpec spec) = 0;
+  virtual awaitable<EnqueueOutcome> enqueue(JobSpec spec) = 0;
+  // Many at once, each answered as enqueue() would, in order. The Redis broker takes the jobs
+  // of one queue in one round trip and one script run.
+  virtual awaitable<std::vector<EnqueueOutcome>> enqueue_many(std::vector<JobSpec> specs) = 0;
   virtual awaitable<std::optional<Job>> get(std::string id) = 0;
   virtual awaitable<CancelResult> cancel(std::string id) = 0;
   virtual awaitable<QueueStats> stats() = 0;

@@ -37,8 +37,14 @@ awaitable<bool> MemoryBroker::ready() {
   co_return true;
 }
 
-awaitable<boost::system::result<EnqueueResult, std::error_code>> MemoryBroker::enqueue(
-    JobSpec spec) {
+awaitable<std::vector<EnqueueOutcome>> MemoryBroker::enqueue_many(std::vector<JobSpec> specs) {
+  std::vector<EnqueueOutcome> out;
+  out.reserve(specs.size());
+  for (JobSpec& spec : specs) out.push_back(co_await enqueue(std::move(spec)));
+  co_return out;
+}
+
+awaitable<EnqueueOutcome> MemoryBroker::enqueue(JobSpec spec) {
   evict_expired();
   if (spec.idempotency_key) {
     const std::string key = idempotency_slot(spec.queue, *spec.idempotency_key);

@@ -34,7 +34,8 @@ class MemoryBroker final : public Broker {
   std::string_view backend_name() const override { return "memory"; }
   awaitable<bool> ready() override;
 
-  awaitable<boost::system::result<EnqueueResult, std::error_code>> enqueue(JobSpec spec) override;
+  awaitable<EnqueueOutcome> enqueue(JobSpec spec) override;
+  awaitable<std::vector<EnqueueOutcome>> enqueue_many(std::vector<JobSpec> specs) override;
   awaitable<std::optional<Job>> get(std::string id) override;
   awaitable<CancelResult> cancel(std::string id) override;
   awaitable<QueueStats> stats() override;

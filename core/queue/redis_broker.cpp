@@ -62,7 +62,6 @@ RedisBroker::RedisBroker(executor ex, RedisBrokerSettings settings)
       take_script_("take", std::string(scripts::take_lua)),
       activate_script_("activate", std::string(scripts::activate_lua)),
       release_script_("release", std::string(scripts::release_lua)),
-      complete_script_("complete", std::string(scripts::complete_lua)),
       fail_script_("fail", std::string(scripts::fail_lua)),
       cancel_script_("cancel", std::string(scripts::cancel_lua)),
       promote_script_("promote", std::string(scripts::promote_lua)),
@@ -71,6 +70,8 @@ RedisBroker::RedisBroker(executor ex, RedisBrokerSettings settings)
       hand_back_script_("hand_back", std::string(scripts::hand_back_lua)),
       requeue_dead_script_("requeue_dead", std::string(scripts::requeue_dead_lua)),
       purge_dead_script_("purge_dead", std::string(scripts::purge_dead_lua)),
+      completions_(ex, conn_,
+                   {settings_.result_ttl, settings_.redis.request_timeout, /*max_batch=*/200}),
       hub_(ex),
       rng_(std::random_device{}()) {}
 
@@ -86,9 +87,11 @@ void RedisBroker::start() {
   conn_.start();
   blocking_.start();
   subscriber_.start();
-  done_ = subscriber_.psubscribe(keys::done_pattern());
+  if (settings_.listen_for_completions) {
+    done_ = subscriber_.psubscribe(keys::done_pattern());
+    spawn_logged(ex_, listen_done(alive_), "listen_done");
+  }
   cancels_ = subscriber_.subscribe(keys::cancel_channel());
-  spawn_logged(ex_, listen_done(alive_), "listen_done");
   spawn_logged(ex_, listen_cancel(alive_), "listen_cancel");
   spawn_logged(ex_, forward_scheduled(alive_), "forward_scheduled");
   if (settings_.run_recoverer) spawn_logged(ex_, recover_periodically(alive_), "recover");
@@ -97,6 +100,7 @@ void RedisBroker::start() {
 void RedisBroker::close() {
   if (!*alive_) return;
   *alive_ = false;
+  completions_.close();
   conn_.close();
   blocking_.close();
   subscriber_.close();
@@ -129,67 +133,115 @@ awaitable<bool> RedisBroker::ready() {
   co_return result.has_value() && !result->front().is_error();
 }
 
-awaitable<boost::system::result<EnqueueResult, std::error_code>> RedisBroker::enqueue(
-    JobSpec spec) {
+awaitable<EnqueueOutcome> RedisBroker::enqueue(JobSpec spec) {
+  std::vector<JobSpec> one;
+  one.push_back(std::move(spec));
+  std::vector<EnqueueOutcome> out = co_await enqueue_batch(std::move(one));
+  co_return std::move(out.front());
+}
+
+awaitable<std::vector<EnqueueOutcome>> RedisBroker::enqueue_many(std::vector<JobSpec> specs) {
+  // The jobs of each queue go together (one script run each), in chunks that keep a script
+  // run short enough for Redis to serve others in between.
+  constexpr std::size_t max_batch = 1000;
+  std::vector<std::optional<EnqueueOutcome>> out(specs.size());
+  std::map<std::string, std::vector<std::size_t>> by_queue;
+  for (std::size_t i = 0; i < specs.size(); ++i) by_queue[specs[i].queue].push_back(i);
+  for (const auto& [queue, indexes] : by_queue) {
+    for (std::size_t from = 0; from < indexes.size(); from += max_batch) {
+      const std::size_t to = std::min(indexes.size(), from + max_batch);
+      std::vector<JobSpec> batch;
+      for (std::size_t k = from; k < to; ++k) batch.push_back(std::move(specs[indexes[k]]));
+      std::vector<EnqueueOutcome> done = co_await enqueue_batch(std::move(batch));
+      for (std::size_t k = from; k < to; ++k) out[indexes[k]] = std::move(done[k - from]);
+    }
+  }
+  std::vector<EnqueueOutcome> results;
+  results.reserve(out.size());
+  for (auto& r : out) results.push_back(std::move(*r));
+  co_return results;
+}
+
+awaitable<std::vector<EnqueueOutcome>> RedisBroker::enqueue_batch(std::vector<JobSpec> specs) {
   const SystemTime created = std::chrono::system_clock::now();
-  const std::string id = ids_.next(created);
-  const std::string& q = spec.queue;
-  // The id's queue goes first, in the same round trip, so the job can be found by id the moment
+  const std::string& q = specs.front().queue;
+  std::vector<std::string> ids;
+  ids.reserve(specs.size());
+  for (std::size_t i = 0; i < specs.size(); ++i) ids.push_back(ids_.next(created));
+
+  // The ids' queue goes first, in the same round trip, so a job can be found by id the moment
   // it exists. Both commands are safe to repeat.
   redis::Request first;
-  first.push("SET", keys::job_queue(id), q);
-  if (!known_queues_.contains(q)) first.push("SADD", keys::queues(), q);
+  for (const std::string& id : ids) first.push("SET", keys::job_queue(id), q);
+  const bool register_queue = !known_queues_.contains(q);
+  if (register_queue) first.push("SADD", keys::queues(), q);
   const std::size_t first_commands = first.commands();
 
-  const std::string idem = spec.idempotency_key.value_or("");
-  std::vector<std::string> script_keys{keys::job(q, id), keys::pending(q), keys::scheduled(q),
-                                       keys::counts(q), keys::idempotency(q, idem)};
-  std::vector<std::string> script_args{id,
-                                       q,
-                                       spec.type,
-                                       boost::json::serialize(spec.payload),
-                                       std::to_string(spec.max_attempts),
-                                       spec.timeout_ms ? std::to_string(*spec.timeout_ms) : "",
-                                       idem,
-                                       canonical_json(spec.fingerprint()),
-                                       std::to_string(unix_millis(created)),
-                                       std::to_string(spec.delay_ms),
-                                       ms(settings_.idempotency_ttl),
-                                       keys::job_prefix(q),
+  std::vector<std::string> script_keys{keys::pending(q), keys::scheduled(q), keys::counts(q)};
+  std::vector<std::string> script_args{q, std::to_string(unix_millis(created)),
+                                       ms(settings_.idempotency_ttl), keys::job_prefix(q),
                                        std::to_string(settings_.max_queue_length)};
+  script_keys.reserve(3 + 2 * specs.size());
+  script_args.reserve(5 + 8 * specs.size());
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    const JobSpec& spec = specs[i];
+    const std::string idem = spec.idempotency_key.value_or("");
+    script_keys.push_back(keys::job(q, ids[i]));
+    script_keys.push_back(keys::idempotency(q, idem));
+    script_args.push_back(ids[i]);
+    script_args.push_back(spec.type);
+    script_args.push_back(boost::json::serialize(spec.payload));
+    script_args.push_back(std::to_string(spec.max_attempts));
+    script_args.push_back(spec.timeout_ms ? std::to_string(*spec.timeout_ms) : "");
+    script_args.push_back(idem);
+    script_args.push_back(idem.empty() ? "" : canonical_json(spec.fingerprint()));
+    script_args.push_back(std::to_string(spec.delay_ms));
+  }
   redis::ExecResult result =
       co_await enqueue_script_.run_after(conn_, std::move(first), std::move(script_keys),
                                          std::move(script_args), settings_.redis.request_timeout);
   if (!result) throw_redis(result.error(), "redis script enqueue");
-  if (result->size() == first_commands + 1 && first_commands == 2) known_queues_.insert(q);
+  if (register_queue && result->size() == first_commands + 1) known_queues_.insert(q);
   const redis::RespValue& reply = result->back();
   if (reply.is_error()) throw std::runtime_error("redis script enqueue failed: " + reply.text);
-  if (reply.elements.size() != 2) throw std::runtime_error("enqueue: unexpected reply");
-  const std::int64_t code = reply.elements[0].integer;
-  if (code == 1) {
-    // Created as asked: the record is what was sent, no need to read it back.
-    Job job;
-    job.id = id;
-    job.queue = q;
-    job.type = std::move(spec.type);
-    job.payload = std::move(spec.payload);
-    job.status = spec.delay_ms > 0 ? JobStatus::scheduled : JobStatus::queued;
-    job.max_attempts = spec.max_attempts;
-    job.timeout_ms = spec.timeout_ms;
-    job.idempotency_key = spec.idempotency_key;
-    job.created_at = SystemTime{std::chrono::milliseconds(unix_millis(created))};
-    if (spec.delay_ms > 0) job.run_at = job.created_at + std::chrono::milliseconds(spec.delay_ms);
-    co_return EnqueueResult{std::move(job), true};
+  if (reply.elements.size() != 2 * specs.size()) throw std::runtime_error("enqueue: bad reply");
+
+  std::vector<EnqueueOutcome> out;
+  out.reserve(specs.size());
+  redis::Request unused;  // the index of each new id that never became a job
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    JobSpec& spec = specs[i];
+    const std::int64_t code = reply.elements[2 * i].integer;
+    if (code == 1) {
+      // Created as asked: the record is what was sent, no need to read it back.
+      Job job;
+      job.id = ids[i];
+      job.queue = q;
+      job.type = std::move(spec.type);
+      job.payload = std::move(spec.payload);
+      job.status = spec.delay_ms > 0 ? JobStatus::scheduled : JobStatus::queued;
+      job.max_attempts = spec.max_attempts;
+      job.timeout_ms = spec.timeout_ms;
+      job.idempotency_key = spec.idempotency_key;
+      job.created_at = SystemTime{std::chrono::milliseconds(unix_millis(created))};
+      if (spec.delay_ms > 0) job.run_at = job.created_at + std::chrono::milliseconds(spec.delay_ms);
+      out.emplace_back(EnqueueResult{std::move(job), true});
+      continue;
+    }
+    unused.push("DEL", keys::job_queue(ids[i]));
+    if (code == -1) {
+      out.emplace_back(make_error_code(queue_errc::idempotency_conflict));
+    } else if (code == -2) {
+      out.emplace_back(make_error_code(queue_errc::queue_full));
+    } else {
+      const std::string& earlier = reply.elements[2 * i + 1].text;
+      std::optional<Job> job = co_await read_job(q, earlier);  // same queue: keys are per queue
+      if (!job) throw std::runtime_error("enqueue: job " + earlier + " vanished");
+      out.emplace_back(EnqueueResult{std::move(*job), false});
+    }
   }
-  redis::Request unused;
-  unused.push("DEL", keys::job_queue(id));  // the new id never became a job
-  co_await exec(std::move(unused));
-  if (code == -1) co_return make_error_code(queue_errc::idempotency_conflict);
-  if (code == -2) co_return make_error_code(queue_errc::queue_full);
-  const std::string earlier = reply.elements[1].text;
-  std::optional<Job> job = co_await read_job(q, earlier);  // same queue: keys are per queue
-  if (!job) throw std::runtime_error("enqueue: job " + earlier + " vanished");
-  co_return EnqueueResult{std::move(*job), false};
+  if (unused.commands() > 0) co_await exec(std::move(unused));
+  co_return out;
 }
 
 awaitable<std::optional<std::string>> RedisBroker::queue_of(const std::string& id) {
@@ -275,19 +327,27 @@ awaitable<std::optional<Job>> RedisBroker::activate(const std::string& queue, co
   co_return hold(queue, worker, reply);
 }
 
-awaitable<std::optional<Job>> RedisBroker::take_now(const std::vector<std::string>& queues,
-                                                    const std::string& worker) {
+awaitable<std::size_t> RedisBroker::take_now(const std::vector<std::string>& queues,
+                                             const std::string& worker, std::size_t wanted,
+                                             std::deque<Job>& into) {
+  std::size_t taken = 0;
   for (const std::string& q : queues) {
+    if (taken >= wanted) break;
     std::vector<std::string> script_keys{keys::pending(q), keys::processing(q, worker),
                                          keys::counts(q)};
-    std::vector<std::string> script_args{worker, now_ms(), ms(settings_.lease),
-                                         keys::job_prefix(q)};
+    std::vector<std::string> script_args{
+        worker, now_ms(), ms(settings_.lease), keys::job_prefix(q), std::to_string(wanted - taken),
+        q};
     const redis::RespValue reply =
         co_await run_script(take_script_, std::move(script_keys), std::move(script_args));
-    if (reply.is_null()) continue;
-    co_return hold(q, worker, reply);
+    for (const redis::RespValue& hash : reply.elements) {
+      if (std::optional<Job> job = hold(q, worker, hash)) {
+        into.push_back(std::move(*job));
+        ++taken;
+      }
+    }
   }
-  co_return std::nullopt;
+  co_return taken;
 }
 
 awaitable<void> RedisBroker::release_stranded(const std::vector<std::string>& queues,
@@ -304,65 +364,120 @@ awaitable<void> RedisBroker::release_stranded(const std::vector<std::string>& qu
   }
 }
 
+// The claims of one worker share one fetch at a time: a claim that finds nothing ready fetches
+// for all the claims waiting with it (one take.lua run for up to that many jobs), and the others
+// sleep until it is done. So a deep queue is drained in batches, while an idle worker has a
+// single BLMOVE blocked in Redis.
 awaitable<std::optional<Job>> RedisBroker::claim(std::vector<std::string> queues,
                                                  std::string worker_id,
                                                  std::chrono::milliseconds max_wait) {
+  constexpr std::size_t max_batch = 100;
   const auto deadline = Clock::now() + max_wait;
-  if (!workers_.contains(worker_id)) {
-    // First claim of this worker in this process: what a previous life under the same id left
-    // in its processing lists is recovered first; then it must be known alive before it holds
-    // a job, and be found by the recoverer.
-    co_await recover_own(queues, worker_id);
-    redis::Request hello;
-    hello.push("SET", keys::worker_alive(worker_id), "1", "PX", settings_.worker_ttl.count());
-    for (const std::string& q : queues) hello.push("SADD", keys::workers(q), worker_id);
-    co_await exec(std::move(hello));
-    workers_.emplace(worker_id, queues);
-    tidied_.insert(worker_id);
-  } else if (tidied_.insert(worker_id).second) {
-    // A BLMOVE of this worker failed half way: the id it may have moved goes back to pending.
-    co_await release_stranded(queues, worker_id);
-  }
+  Claimers& c = claimers_[worker_id];
+  const std::uint64_t interrupts = c.interrupts;
+  ++c.waiting;
+  struct Waiting {
+    Claimers& c;
+    ~Waiting() { --c.waiting; }
+  } waiting{c};
+
   for (;;) {
-    if (interrupted_.erase(worker_id) > 0 || !*alive_) co_return std::nullopt;
-    std::optional<Job> ready_now = co_await take_now(queues, worker_id);
-    if (ready_now) co_return ready_now;
+    if (c.interrupts != interrupts || !*alive_) co_return std::nullopt;
+    if (!c.ready.empty()) {
+      Job job = std::move(c.ready.front());
+      c.ready.pop_front();
+      co_return job;
+    }
+    if (c.fetching) {
+      const bool expired = co_await wait_for_fetch(c, deadline);
+      if (expired && c.ready.empty()) co_return std::nullopt;
+      continue;
+    }
+    c.fetching = true;
+    struct Fetching {
+      Claimers& c;
+      ~Fetching() {
+        c.fetching = false;
+        for (asio::steady_timer* sleeper : c.sleepers) sleeper->cancel();
+      }
+    } fetching{c};
+    co_await prepare_to_claim(queues, worker_id, c);
+    const std::size_t wanted = std::min(c.waiting, max_batch);
+    const std::size_t taken = co_await take_now(queues, worker_id, wanted, c.ready);
+    if (taken > 0) continue;
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0 || queues.empty()) co_return std::nullopt;
-
-    // Every queue was empty: block on the first. A job arriving on another queue is noticed
-    // when this returns, within max_block.
-    std::optional<redis::BlockingPool::Lease> lease = co_await blocking_.acquire(deadline);
-    if (!lease) co_return std::nullopt;  // no blocking connection came free in time
-    const auto block =
-        std::min(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()),
-                 settings_.max_block);
-    if (block.count() <= 0) co_return std::nullopt;
-    const std::string& q = queues.front();
-    redis::Request wait;
-    wait.push("BLMOVE", keys::pending(q), keys::processing(q, worker_id), "RIGHT", "LEFT",
-              seconds_text(block));
-    const redis::ExecResult moved =
-        co_await lease->connection().exec(std::move(wait), block + settings_.redis.request_timeout);
-    if (!moved) {
-      // It may still have moved an id on the server: that connection goes, and the id is
-      // returned to pending by the next tidy.
-      lease->mark_broken();
-      tidied_.erase(worker_id);
-      if (!*alive_) co_return std::nullopt;
-      throw_redis(moved.error(), "redis BLMOVE");
-    }
-    lease.reset();  // the connection is free for another claimer while this one activates
-    if (moved->front().is_string()) {
-      std::optional<Job> job = co_await activate(q, moved->front().text, worker_id);
-      if (job) co_return job;
-    }
+    std::optional<Job> waited = co_await block_for_job(queues, worker_id, deadline);
+    if (waited) c.ready.push_back(std::move(*waited));
   }
 }
 
+awaitable<bool> RedisBroker::wait_for_fetch(Claimers& c, SteadyTime deadline) {
+  asio::steady_timer timer(ex_, deadline);
+  const auto me = c.sleepers.insert(c.sleepers.end(), &timer);
+  auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  c.sleepers.erase(me);
+  co_return !ec;  // not cancelled: the deadline came
+}
+
+awaitable<void> RedisBroker::prepare_to_claim(const std::vector<std::string>& queues,
+                                              const std::string& worker, Claimers& c) {
+  if (!c.registered) {
+    // First claim of this worker in this process: what a previous life under the same id left
+    // in its processing lists is recovered first; then it must be known alive before it holds
+    // a job, and be found by the recoverer.
+    co_await recover_own(queues, worker);
+    redis::Request hello;
+    hello.push("SET", keys::worker_alive(worker), "1", "PX", settings_.worker_ttl.count());
+    for (const std::string& q : queues) hello.push("SADD", keys::workers(q), worker);
+    co_await exec(std::move(hello));
+    workers_[worker] = queues;
+    c.registered = true;
+    c.tidy = true;
+  } else if (!c.tidy) {
+    // A BLMOVE of this worker failed half way: the id it may have moved goes back to pending.
+    co_await release_stranded(queues, worker);
+    c.tidy = true;
+  }
+}
+
+// Every queue was empty: block on the first. A job arriving on another queue is noticed when
+// this returns, within max_block.
+awaitable<std::optional<Job>> RedisBroker::block_for_job(const std::vector<std::string>& queues,
+                                                         const std::string& worker,
+                                                         SteadyTime deadline) {
+  std::optional<redis::BlockingPool::Lease> lease = co_await blocking_.acquire(deadline);
+  if (!lease) co_return std::nullopt;  // no blocking connection came free in time
+  const auto block =
+      std::min(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()),
+               settings_.max_block);
+  if (block.count() <= 0) co_return std::nullopt;
+  const std::string& q = queues.front();
+  redis::Request wait;
+  wait.push("BLMOVE", keys::pending(q), keys::processing(q, worker), "RIGHT", "LEFT",
+            seconds_text(block));
+  const redis::ExecResult moved =
+      co_await lease->connection().exec(std::move(wait), block + settings_.redis.request_timeout);
+  if (!moved) {
+    // It may still have moved an id on the server: that connection goes, and the id is
+    // returned to pending by the next tidy.
+    lease->mark_broken();
+    claimers_[worker].tidy = false;
+    if (!*alive_) co_return std::nullopt;
+    throw_redis(moved.error(), "redis BLMOVE");
+  }
+  lease.reset();  // the connection is free while this claim activates
+  if (!moved->front().is_string()) co_return std::nullopt;
+  co_return co_await activate(q, moved->front().text, worker);
+}
+
 void RedisBroker::interrupt_claims(std::string_view worker_id) {
-  interrupted_.emplace(worker_id);  // seen when the current BLMOVE returns (within max_block)
+  // Sleeping claims return at once; the one blocked in BLMOVE when it returns (max_block).
+  const auto it = claimers_.find(worker_id);
+  if (it == claimers_.end()) return;
+  ++it->second.interrupts;
+  for (asio::steady_timer* sleeper : it->second.sleepers) sleeper->cancel();
 }
 
 awaitable<void> RedisBroker::complete(std::string id, std::string worker_id,
@@ -370,26 +485,15 @@ awaitable<void> RedisBroker::complete(std::string id, std::string worker_id,
   const auto it = held_.find(id);
   if (it == held_.end() || it->second.worker != worker_id) co_return;
   const Held held = it->second;  // dropped only once Redis answered: a retry may follow an error
-  const std::string& q = held.queue;
-  std::vector<std::string> script_keys{keys::job(q, id), keys::processing(q, worker_id),
-                                       keys::counts(q)};
-  std::vector<std::string> script_args{id,
-                                       worker_id,
-                                       held.run,
-                                       boost::json::serialize(result),
-                                       now_ms(),
-                                       ms(settings_.result_ttl),
-                                       keys::done_channel(q)};
-  const redis::RespValue reply =
-      co_await run_script(complete_script_, std::move(script_keys), std::move(script_args));
+  std::string result_json = boost::json::serialize(result);
+  const bool recorded =
+      co_await completions_.complete(held.queue, id, worker_id, held.run, std::move(result_json));
   held_.erase(id);
-  if (reply.integer != 1) {
+  if (!recorded) {
     log::warn(
         "job.result_dropped",
         {{"job_id", id}, {"worker", worker_id}, {"reason", "the run no longer holds the job"}});
-    co_return;
   }
-  co_await expire_index(id);
 }
 
 awaitable<void> RedisBroker::expire_index(const std::string& id) {
@@ -543,13 +647,20 @@ awaitable<void> RedisBroker::leave(std::string worker_id) {
   const auto it = workers_.find(worker_id);
   if (it == workers_.end()) co_return;
   const std::vector<std::string> queues = it->second;
+  // Jobs fetched for claims that never came for them are given back first.
+  Claimers& c = claimers_[worker_id];
+  while (!c.ready.empty()) {
+    const std::string id = c.ready.front().id;
+    c.ready.pop_front();
+    co_await hand_back(id, worker_id);
+  }
   // Whatever is still listed (nothing, after a clean stop) is given back as a dead worker's.
   for (const std::string& q : queues) co_await recover_list(q, worker_id, true);
   redis::Request bye;
   bye.push("DEL", keys::worker_alive(worker_id));
   co_await exec(std::move(bye));
   workers_.erase(worker_id);
-  tidied_.erase(worker_id);
+  c.registered = false;
 }
 
 awaitable<void> RedisBroker::recover_periodically(std::shared_ptr<bool> alive) {
@@ -649,7 +760,13 @@ awaitable<void> RedisBroker::listen_done(std::shared_ptr<bool> alive) {
     auto event = co_await done_->next(Clock::now() + std::chrono::seconds(1));
     if (!event || !*alive) continue;
     if (const auto* m = std::get_if<redis::Message>(&*event)) {
-      hub_.notify(m->payload);
+      // One message may name many jobs (complete.lua announces a batch at once).
+      std::string_view ids = m->payload;
+      while (!ids.empty()) {
+        const std::size_t space = std::min(ids.find(' '), ids.size());
+        if (space > 0) hub_.notify(ids.substr(0, space));
+        ids.remove_prefix(std::min(space + 1, ids.size()));
+      }
     } else {
       hub_.notify_all();  // completions may have been missed: every waiter looks again
     }

@@ -19,19 +19,25 @@
 // a dead worker, and any job whose lease expired, to pending, or to the dead letters when it
 // has no attempts left; the lost run is fenced off.
 //
-// Not yet here (see docs/redis-keys.md): batched claims, and waking a worker blocked on one
-// queue when another of its queues gets a job (today it notices within `max_block`).
+// Claims and completions are batched (claim() and CompletionBatcher). Not yet here (see
+// docs/redis-keys.md): waking a worker blocked on one queue when another of its queues gets a
+// job (today it notices within `max_block`).
 
 #include <chrono>
+#include <deque>
+#include <list>
 #include <map>
 #include <memory>
 #include <random>
 #include <set>
 #include <unordered_map>
 
+#include <boost/asio/steady_timer.hpp>
+
 #include "core/job/job_id.hpp"
 #include "core/job/retry_policy.hpp"
 #include "core/queue/broker.hpp"
+#include "core/queue/completion_batcher.hpp"
 #include "core/redis/blocking_pool.hpp"
 #include "core/redis/connection.hpp"
 #include "core/redis/script.hpp"
@@ -49,6 +55,9 @@ struct RedisBrokerSettings {
   std::chrono::milliseconds worker_ttl{15'000};  // a worker is dead this long after its last beat
   std::chrono::milliseconds recover_interval{1000};  // how often the recoverer looks
   bool run_recoverer = true;
+  // Servers wait for completions (one pattern subscription per process); workers need not, and
+  // every subscriber costs Redis work on each completion's PUBLISH.
+  bool listen_for_completions = true;
   std::chrono::milliseconds max_block{1000};       // BLMOVE's server-side timeout, at most
   std::chrono::milliseconds promote_interval{50};  // how often due scheduled jobs move
   std::size_t blocking_connections = 4;
@@ -67,7 +76,8 @@ class RedisBroker final : public Broker {
   std::string_view backend_name() const override { return "redis"; }
   awaitable<bool> ready() override;
 
-  awaitable<boost::system::result<EnqueueResult, std::error_code>> enqueue(JobSpec spec) override;
+  awaitable<EnqueueOutcome> enqueue(JobSpec spec) override;
+  awaitable<std::vector<EnqueueOutcome>> enqueue_many(std::vector<JobSpec> specs) override;
   awaitable<std::optional<Job>> get(std::string id) override;
   awaitable<CancelResult> cancel(std::string id) override;
   awaitable<QueueStats> stats() override;
@@ -102,6 +112,23 @@ class RedisBroker final : public Broker {
   awaitable<Recovered> recover_once();
 
  private:
+  // The claims in progress of one worker id.
+  struct Claimers {
+    bool registered = false;  // known alive and listed as a worker of its queues
+    bool tidy = false;        // no id left half way in its processing lists
+    bool fetching = false;    // one claim fetches for all; the others sleep
+    std::deque<Job> ready;    // activated for this worker, not handed to a claim yet
+    std::size_t waiting = 0;  // claim() calls in progress
+    std::uint64_t interrupts = 0;
+    std::list<asio::steady_timer*> sleepers;
+  };
+
+  awaitable<bool> wait_for_fetch(Claimers& c, SteadyTime deadline);
+  awaitable<void> prepare_to_claim(const std::vector<std::string>& queues,
+                                   const std::string& worker, Claimers& c);
+  awaitable<std::optional<Job>> block_for_job(const std::vector<std::string>& queues,
+                                              const std::string& worker, SteadyTime deadline);
+
   // A run this process holds: what its scripts need to name keys and prove ownership.
   struct Held {
     std::string queue;
@@ -114,6 +141,8 @@ class RedisBroker final : public Broker {
   awaitable<redis::RespValue> run_script(redis::Script& script, std::vector<std::string> keys,
                                          std::vector<std::string> args);
   awaitable<redis::Replies> exec(redis::Request request);
+  // Jobs of one queue (at most max_enqueue_batch), in one round trip.
+  awaitable<std::vector<EnqueueOutcome>> enqueue_batch(std::vector<JobSpec> specs);
   awaitable<std::optional<std::string>> queue_of(const std::string& id);
   awaitable<std::optional<Job>> read_job(const std::string& queue, const std::string& id);
   // A job this worker just activated: remember the run (its fencing token) and return it.
@@ -121,8 +150,9 @@ class RedisBroker final : public Broker {
                           const redis::RespValue& activated);
   awaitable<std::optional<Job>> activate(const std::string& queue, const std::string& id,
                                          const std::string& worker);
-  awaitable<std::optional<Job>> take_now(const std::vector<std::string>& queues,
-                                         const std::string& worker);
+  // Up to `wanted` due jobs of the first queues that have them, activated, appended to `into`.
+  awaitable<std::size_t> take_now(const std::vector<std::string>& queues, const std::string& worker,
+                                  std::size_t wanted, std::deque<Job>& into);
   // Runs of `worker` that a previous life of it left behind go back to pending (or to the dead
   // letters), before this life claims anything.
   awaitable<void> recover_own(const std::vector<std::string>& queues, const std::string& worker);
@@ -144,16 +174,16 @@ class RedisBroker final : public Broker {
   redis::Subscriber subscriber_;
   std::unique_ptr<redis::Subscriber::Subscription> done_;
   std::unique_ptr<redis::Subscriber::Subscription> cancels_;
-  redis::Script enqueue_script_, take_script_, activate_script_, release_script_, complete_script_,
-      fail_script_, cancel_script_, promote_script_, extend_script_, recover_script_,
-      hand_back_script_, requeue_dead_script_, purge_dead_script_;
+  redis::Script enqueue_script_, take_script_, activate_script_, release_script_, fail_script_,
+      cancel_script_, promote_script_, extend_script_, recover_script_, hand_back_script_,
+      requeue_dead_script_, purge_dead_script_;
+  CompletionBatcher completions_;
   CompletionHub hub_;
   CancelListener cancel_listener_;
   JobIdGenerator ids_;
   std::mt19937_64 rng_;
   std::unordered_map<std::string, Held> held_;
-  std::set<std::string, std::less<>> interrupted_;
-  std::set<std::string, std::less<>> tidied_;  // workers whose processing lists are tidy
+  std::map<std::string, Claimers, std::less<>> claimers_;  // by worker id
   std::map<std::string, std::vector<std::string>, std::less<>>
       workers_;                                      // worker id -> its queues, once registered
   std::set<std::string, std::less<>> known_queues_;  // already in cq:queues

@@ -397,6 +397,10 @@ TYPED_TEST(BrokerContractTest, AFullQueueRefusesNewJobsUntilItDrains) {
   ASSERT_TRUE(repeat);
   EXPECT_FALSE(repeat->created);
   EXPECT_TRUE(test::run(this->io, broker.enqueue(this->spec("echo", "other"))));  // per queue
+  std::vector<JobSpec> two{this->spec(), this->spec()};
+  const auto batch = test::run(this->io, broker.enqueue_many(std::move(two)));
+  EXPECT_FALSE(batch[0]);
+  EXPECT_FALSE(batch[1]);
   // Once a job is taken there is room again; the refused job was never stored.
   ASSERT_TRUE(test::run(this->io, broker.claim({"default"}, "w1", 0ms)));
   EXPECT_TRUE(test::run(this->io, broker.enqueue(this->spec())));
@@ -404,6 +408,53 @@ TYPED_TEST(BrokerContractTest, AFullQueueRefusesNewJobsUntilItDrains) {
   EXPECT_EQ(stats.queues.at("default")[JobStatus::queued], 1);
   EXPECT_EQ(stats.queues.at("default")[JobStatus::scheduled], 1);
   EXPECT_EQ(stats.queues.at("default")[JobStatus::processing], 1);
+}
+
+TYPED_TEST(BrokerContractTest, ManyJobsAtOnceAreAnsweredInOrder) {
+  std::vector<JobSpec> specs;
+  for (int i = 0; i < 2500; ++i) {  // more than one script run's worth, over two queues
+    JobSpec s = this->spec("echo", i % 5 == 0 ? "b" : "a");
+    s.payload = {{"i", i}};
+    specs.push_back(std::move(s));
+  }
+  JobSpec keyed = this->spec();
+  keyed.idempotency_key = "twice";
+  specs.push_back(keyed);
+  specs.push_back(keyed);  // the same submission twice in one batch: one job
+  JobSpec clash = keyed;
+  clash.payload = {{"other", true}};
+  specs.push_back(clash);
+  JobSpec later = this->spec();
+  later.delay_ms = 60'000;
+  specs.push_back(later);
+
+  const std::vector<EnqueueOutcome> out =
+      test::run(this->io, this->broker().enqueue_many(std::move(specs)));
+  ASSERT_EQ(out.size(), 2504u);
+  std::set<std::string> ids;
+  for (int i = 0; i < 2500; ++i) {
+    ASSERT_TRUE(out[i]) << i;
+    EXPECT_TRUE(out[i]->created);
+    EXPECT_EQ(out[i]->job.queue, i % 5 == 0 ? "b" : "a");
+    EXPECT_EQ(out[i]->job.payload.at("i"), i);
+    ids.insert(out[i]->job.id);
+  }
+  EXPECT_EQ(ids.size(), 2500u);
+  ASSERT_TRUE(out[2500] && out[2501]);
+  EXPECT_TRUE(out[2500]->created);
+  EXPECT_FALSE(out[2501]->created);
+  EXPECT_EQ(out[2501]->job.id, out[2500]->job.id);
+  ASSERT_FALSE(out[2502]);
+  EXPECT_EQ(out[2502].error(), queue_errc::idempotency_conflict);
+  EXPECT_EQ(out[2503]->job.status, JobStatus::scheduled);
+  EXPECT_EQ(this->get(out[1234]->job.id).payload.at("i"), 1234);
+
+  const QueueStats stats = test::run(this->io, this->broker().stats());
+  EXPECT_EQ(stats.queues.at("a")[JobStatus::queued], 2000);
+  EXPECT_EQ(stats.queues.at("b")[JobStatus::queued], 500);
+  EXPECT_EQ(stats.queues.at("default")[JobStatus::queued], 1);
+  EXPECT_EQ(stats.queues.at("default")[JobStatus::scheduled], 1);
+  EXPECT_EQ(this->claim({"a"})->id, out[1]->job.id);  // first in, first out, as one by one
 }
 
 TYPED_TEST(BrokerContractTest, IdempotencyKeyReturnsTheFirstJobOrConflicts) {
@@ -620,6 +671,20 @@ TEST_F(RedisRecoveryTest, AWorkerThatLeavesIsForgottenAtOnce) {
   const QueueStats stats = test::run(io, other->stats());
   EXPECT_EQ(stats.queues.at("default")[JobStatus::queued], 1);
   EXPECT_EQ(stats.queues.at("default")[JobStatus::processing], 0);
+}
+
+TEST_F(RedisRecoveryTest, ALiveWorkersIdAboutToBeActivatedIsLeftAlone) {
+  submit();
+  // A live worker's BLMOVE has moved the id; its activation is on its way.
+  backend.redis.command("SET " + keys::worker_alive("w-busy") + " 1 PX 60000");
+  backend.redis.command("SADD " + keys::workers("default") + " w-busy");
+  backend.redis.command("LMOVE " + keys::pending("default") + " " +
+                        keys::processing("default", "w-busy") + " RIGHT LEFT");
+  EXPECT_EQ(test::run(io, other->recover_once()).requeued, 0);
+  EXPECT_EQ(backend.redis.command("LLEN " + keys::processing("default", "w-busy")), ":1\r\n");
+  kill_worker("w-busy");  // had it died instead, the id goes back
+  EXPECT_EQ(test::run(io, other->recover_once()).requeued, 1);
+  EXPECT_EQ(backend.redis.command("LLEN " + keys::pending("default")), ":1\r\n");
 }
 
 TEST_F(RedisRecoveryTest, AnExpiredLeaseIsRecoveredFromALiveWorker) {

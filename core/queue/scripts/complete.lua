@@ -1,17 +1,38 @@
--- complete: the run succeeded; store the result and announce it.
--- KEYS[1] job hash          KEYS[2] processing list of the worker    KEYS[3] counts hash
--- ARGV[1] id                ARGV[2] worker id        ARGV[3] run (the run's fencing token)
--- ARGV[4] result (JSON)     ARGV[5] now (unix ms)    ARGV[6] result TTL (ms; 0 keeps it)
--- ARGV[7] done channel
--- Returns 1 when recorded; 0 when refused: the job is no longer this run's (another worker
--- took it over, or it already ended), so the late result is dropped.
-local job = redis.call('HMGET', KEYS[1], 'status', 'worker', 'run')
-if job[1] ~= 'processing' or job[2] ~= ARGV[2] or job[3] ~= ARGV[3] then return 0 end
-redis.call('HSET', KEYS[1], 'status', 'completed', 'result', ARGV[4], 'finished_at', ARGV[5])
-redis.call('HDEL', KEYS[1], 'lease_until')
-redis.call('LREM', KEYS[2], 1, ARGV[1])
-redis.call('HINCRBY', KEYS[3], 'processing', -1)
-redis.call('HINCRBY', KEYS[3], 'completed', 1)
-if tonumber(ARGV[6]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[6]) end
-redis.call('PUBLISH', ARGV[7], ARGV[1])
-return 1
+-- complete: runs that succeeded, one or many of one queue: store each result, take the job out
+-- of its worker's processing list, let it expire, and announce it. Many runs in one call is how
+-- a busy worker acknowledges: one script run for the lot.
+-- KEYS[1] counts hash
+-- then, for run i (from 0): KEYS[2 + 2i] its job hash, KEYS[3 + 2i] its worker's processing list
+-- ARGV[1] now (unix ms)     ARGV[2] result TTL (ms; 0 keeps it)      ARGV[3] done channel
+-- then, for run i, 4 values from ARGV[4 + 4i]: id, worker id, run (the fencing token),
+--   result (JSON)
+-- Returns, per run, 1 when recorded, 0 when refused: the job is no longer that run's (another
+-- worker took it over, or it already ended), so the late result is dropped.
+local ttl = tonumber(ARGV[2])
+local out = {}
+local done = {}
+local completed = 0
+for i = 0, (#KEYS - 1) / 2 - 1 do
+  local key, processing = KEYS[2 + 2 * i], KEYS[3 + 2 * i]
+  local a = 4 + 4 * i
+  local id = ARGV[a]
+  local job = redis.call('HMGET', key, 'status', 'worker', 'run')
+  if job[1] ~= 'processing' or job[2] ~= ARGV[a + 1] or job[3] ~= ARGV[a + 2] then
+    out[#out + 1] = 0
+  else
+    redis.call('HSET', key, 'status', 'completed', 'result', ARGV[a + 3], 'finished_at', ARGV[1],
+      'lease_until', '')
+    redis.call('LREM', processing, 1, id)
+    if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
+    completed = completed + 1
+    done[completed] = id
+    out[#out + 1] = 1
+  end
+end
+if completed > 0 then
+  redis.call('HINCRBY', KEYS[1], 'processing', -completed)
+  redis.call('HINCRBY', KEYS[1], 'completed', completed)
+  -- One message for the lot: the ids, separated by spaces.
+  redis.call('PUBLISH', ARGV[3], table.concat(done, ' '))
+end
+return out

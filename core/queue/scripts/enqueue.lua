@@ -1,49 +1,70 @@
--- enqueue: store a new job, then make it due now (pending) or later (scheduled).
--- KEYS[1] job hash          KEYS[2] pending list     KEYS[3] scheduled zset
--- KEYS[4] counts hash       KEYS[5] idempotency key (a key of the queue even when unused)
--- ARGV[1] id                ARGV[2] queue            ARGV[3] type
--- ARGV[4] payload (JSON)    ARGV[5] max_attempts     ARGV[6] timeout_ms ("" for none)
--- ARGV[7] idempotency key ("" for none)              ARGV[8] fingerprint (canonical JSON)
--- ARGV[9] now (unix ms)     ARGV[10] delay_ms        ARGV[11] idempotency TTL (ms)
--- ARGV[12] job key prefix of the queue (to read an earlier job by id; same slot)
--- ARGV[13] cap on waiting (queued + scheduled) jobs of the queue; 0: none
--- Returns {1, id} created; {0, earlier id} the key names an earlier job with the same
--- fingerprint; {-1, earlier id} the key names a job with another fingerprint; {-2, ''} the
--- queue is full (an idempotent repeat is answered first: it adds nothing).
-local idem = ARGV[7]
-if idem ~= '' then
-  local earlier = redis.call('GET', KEYS[5])
-  if earlier then
-    local fingerprint = redis.call('HGET', ARGV[12] .. earlier, 'fingerprint')
-    if fingerprint then
-      if fingerprint == ARGV[8] then return {0, earlier} end
-      return {-1, earlier}
+-- enqueue: store new jobs of one queue (one or many), each made due now (pending) or later
+-- (scheduled). A batch is one call: one round trip and one script run for all of its jobs.
+-- KEYS[1] pending list      KEYS[2] scheduled zset   KEYS[3] counts hash
+-- then, for job i (from 0): KEYS[4 + 2i] its hash, KEYS[5 + 2i] its idempotency key (a key
+--   of the queue even when unused)
+-- ARGV[1] queue             ARGV[2] now (unix ms)    ARGV[3] idempotency TTL (ms)
+-- ARGV[4] job key prefix of the queue (to read an earlier job by id; same slot)
+-- ARGV[5] cap on waiting (queued + scheduled) jobs of the queue; 0: none
+-- then, for job i, 8 values from ARGV[6 + 8i]: id, type, payload (JSON), max_attempts,
+--   timeout_ms ("" for none), idempotency key ("" for none), fingerprint (canonical JSON of
+--   the submission; stored only with an idempotency key), delay_ms
+-- Returns, per job, two values: 1, id: created; 0, earlier id: its key names an earlier job
+-- with the same fingerprint; -1, earlier id: its key names a job with another fingerprint;
+-- -2, '': the queue is full (an idempotent repeat is answered first: it adds nothing).
+local now = tonumber(ARGV[2])
+local cap = tonumber(ARGV[5])
+local waiting = 0
+if cap > 0 then
+  local counts = redis.call('HMGET', KEYS[3], 'queued', 'scheduled')
+  waiting = tonumber(counts[1] or '0') + tonumber(counts[2] or '0')
+end
+local added = {queued = 0, scheduled = 0}
+local out = {}
+local jobs = (#KEYS - 3) / 2
+for i = 0, jobs - 1 do
+  local key, idem_key = KEYS[4 + 2 * i], KEYS[5 + 2 * i]
+  local a = 6 + 8 * i
+  local id, idem, fingerprint = ARGV[a], ARGV[a + 5], ARGV[a + 6]
+  local answered = false
+  if idem ~= '' then
+    local earlier = redis.call('GET', idem_key)
+    if earlier then
+      local earlier_fingerprint = redis.call('HGET', ARGV[4] .. earlier, 'fingerprint')
+      if earlier_fingerprint then
+        out[#out + 1] = (earlier_fingerprint == fingerprint) and 0 or -1
+        out[#out + 1] = earlier
+        answered = true
+      end
     end
   end
+  if not answered and cap > 0 and waiting >= cap then
+    out[#out + 1] = -2
+    out[#out + 1] = ''
+    answered = true
+  end
+  if not answered then
+    local delay = tonumber(ARGV[a + 7])
+    local status = 'queued'
+    if delay > 0 then status = 'scheduled' end
+    redis.call('HSET', key, 'id', id, 'queue', ARGV[1], 'type', ARGV[a + 1],
+      'payload', ARGV[a + 2], 'status', status, 'attempts', 0, 'max_attempts', ARGV[a + 3],
+      'timeout_ms', ARGV[a + 4], 'idempotency_key', idem, 'created_at', now,
+      'cancel_requested', 0)
+    if idem ~= '' then redis.call('HSET', key, 'fingerprint', fingerprint) end
+    if delay > 0 then
+      redis.call('HSET', key, 'run_at', now + delay)
+      redis.call('ZADD', KEYS[2], now + delay, id)
+    else
+      redis.call('LPUSH', KEYS[1], id)
+    end
+    added[status] = added[status] + 1
+    waiting = waiting + 1
+    if idem ~= '' then redis.call('SET', idem_key, id, 'PX', ARGV[3]) end
+    out[#out + 1] = 1
+    out[#out + 1] = id
+  end
 end
-
-local cap = tonumber(ARGV[13])
-if cap > 0 then
-  local waiting = redis.call('HMGET', KEYS[4], 'queued', 'scheduled')
-  if tonumber(waiting[1] or '0') + tonumber(waiting[2] or '0') >= cap then return {-2, ''} end
-end
-
-local now = tonumber(ARGV[9])
-local delay = tonumber(ARGV[10])
-local status = 'queued'
-if delay > 0 then status = 'scheduled' end
-redis.call('HSET', KEYS[1], 'id', ARGV[1], 'queue', ARGV[2], 'type', ARGV[3],
-  'payload', ARGV[4], 'status', status, 'attempts', 0, 'max_attempts', ARGV[5],
-  'timeout_ms', ARGV[6], 'idempotency_key', idem, 'fingerprint', ARGV[8],
-  'created_at', now, 'cancel_requested', 0)
-if delay > 0 then
-  redis.call('HSET', KEYS[1], 'run_at', now + delay)
-  redis.call('ZADD', KEYS[3], now + delay, ARGV[1])
-else
-  redis.call('LPUSH', KEYS[2], ARGV[1])
-end
-redis.call('HINCRBY', KEYS[4], status, 1)
-if idem ~= '' then
-  redis.call('SET', KEYS[5], ARGV[1], 'PX', ARGV[11])
-end
-return {1, ARGV[1]}
+if added.queued > 0 then redis.call('HINCRBY', KEYS[3], 'queued', added.queued) end
+if added.scheduled > 0 then redis.call('HINCRBY', KEYS[3], 'scheduled', added.scheduled) end
+return out

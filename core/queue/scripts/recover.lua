@@ -17,10 +17,14 @@ for _, id in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
   local job = redis.call('HMGET', key, 'status', 'worker', 'lease_until', 'attempts',
     'max_attempts', 'cancel_requested')
   if job[1] == 'queued' then
-    -- moved by a BLMOVE whose claim never activated it: due again at once (still counted queued)
-    redis.call('LREM', KEYS[1], 1, id)
-    redis.call('RPUSH', KEYS[2], id)
-    requeued = requeued + 1
+    -- Moved by a BLMOVE and not activated: a live worker is about to activate it (or tidies it
+    -- itself after a lost reply, release.lua), so it is left alone; a dead worker's goes back,
+    -- due again at once (still counted queued).
+    if ARGV[3] == '1' then
+      redis.call('LREM', KEYS[1], 1, id)
+      redis.call('RPUSH', KEYS[2], id)
+      requeued = requeued + 1
+    end
   elseif job[1] ~= 'processing' or job[2] ~= ARGV[1] then
     redis.call('LREM', KEYS[1], 1, id)
   elseif ARGV[3] == '1' or tonumber(job[3] or '0') < now then

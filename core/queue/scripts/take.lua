@@ -1,24 +1,43 @@
--- take: the claim of a worker that does not block. Moves the next due job id from pending into
--- the worker's processing list and activates it in one step, so an id can never be left in a
--- processing list unactivated. Ids of jobs cancelled while they waited are dropped on the way.
+-- take: the claim that does not block, for up to N jobs at once. Moves due job ids from pending
+-- into the worker's processing list and activates each in the same step, so an id can never be
+-- left in a processing list unactivated. Ids of jobs cancelled while they waited are dropped on
+-- the way.
 -- KEYS[1] pending list      KEYS[2] processing list of the worker    KEYS[3] counts hash
 -- ARGV[1] worker id         ARGV[2] now (unix ms)    ARGV[3] lease (ms)
 -- ARGV[4] job key prefix of the queue (job hashes are read by id; same hash tag, same slot)
--- Returns the job hash as a flat field/value array, or false when no due job is left. Its `run`
--- field (one more than the job's last run, never reused) is the run's fencing token.
-for _ = 1, 1000 do
+-- ARGV[5] at most this many jobs   ARGV[6] queue name
+-- Returns an array of jobs, each a flat field/value array of the fields a worker needs (not the
+-- whole hash), empty when no due job is left. Each job's `run` field (one more than the job's
+-- last run, never reused) is that run's fencing token.
+local wanted = tonumber(ARGV[5])
+local now = ARGV[2]
+local lease_until = tonumber(now) + tonumber(ARGV[3])
+local taken = {}
+for _ = 1, wanted + 1000 do  -- bounded: at most 1000 ids of cancelled jobs skipped per call
+  if #taken >= wanted then break end
   local id = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
-  if not id then return false end
+  if not id then break end
   local key = ARGV[4] .. id
-  if redis.call('HGET', key, 'status') == 'queued' then
-    redis.call('HINCRBY', key, 'attempts', 1)
-    redis.call('HINCRBY', key, 'run', 1)
-    redis.call('HSET', key, 'status', 'processing', 'started_at', ARGV[2], 'worker', ARGV[1],
-      'lease_until', tonumber(ARGV[2]) + tonumber(ARGV[3]))
-    redis.call('HINCRBY', KEYS[3], 'queued', -1)
-    redis.call('HINCRBY', KEYS[3], 'processing', 1)
-    return redis.call('HGETALL', key)
+  -- The fields a worker needs, read once: they serve the check, the counters and the reply
+  -- (patched to what the HSET writes), so a job costs three commands.
+  local f = redis.call('HMGET', key, 'status', 'attempts', 'run', 'type', 'payload',
+    'max_attempts', 'timeout_ms', 'idempotency_key', 'created_at', 'cancel_requested')
+  if f[1] == 'queued' then
+    local attempts = tonumber(f[2] or '0') + 1
+    local run = tonumber(f[3] or '0') + 1
+    redis.call('HSET', key, 'status', 'processing', 'attempts', attempts, 'run', run,
+      'started_at', now, 'worker', ARGV[1], 'lease_until', lease_until)
+    taken[#taken + 1] = {'id', id, 'queue', ARGV[6], 'status', 'processing',
+      'attempts', tostring(attempts), 'run', tostring(run), 'type', f[4], 'payload', f[5],
+      'max_attempts', f[6], 'timeout_ms', f[7] or '', 'idempotency_key', f[8] or '',
+      'created_at', f[9], 'cancel_requested', f[10] or '0', 'started_at', now,
+      'worker', ARGV[1]}
+  else
+    redis.call('LREM', KEYS[2], 1, id)
   end
-  redis.call('LREM', KEYS[2], 1, id)
 end
-return false
+if #taken > 0 then
+  redis.call('HINCRBY', KEYS[3], 'queued', -#taken)
+  redis.call('HINCRBY', KEYS[3], 'processing', #taken)
+end
+return taken

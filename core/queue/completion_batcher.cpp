@@ -1,0 +1,131 @@
+#include "core/queue/completion_batcher.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "core/queue/queue_errc.hpp"
+#include "core/queue/queue_scripts.hpp"
+#include "core/queue/redis_keys.hpp"
+#include "core/redis/redis_errc.hpp"
+#include "core/support/log.hpp"
+#include "core/support/time.hpp"
+
+namespace coqueue {
+
+CompletionBatcher::CompletionBatcher(executor ex, redis::Connection& conn, Settings settings)
+    : ex_(ex),
+      conn_(conn),
+      settings_(settings),
+      script_("complete", std::string(scripts::complete_lua)) {}
+
+awaitable<bool> CompletionBatcher::complete(std::string queue, std::string id, std::string worker,
+                                            std::string run, std::string result_json) {
+  if (!*alive_) throw std::system_error(make_error_code(redis::redis_errc::closed), "complete");
+  asio::steady_timer wake(ex_, SteadyTime::max());
+  Item item;
+  item.id = std::move(id);
+  item.worker = std::move(worker);
+  item.run = std::move(run);
+  item.result = std::move(result_json);
+  item.wake = &wake;
+  Queue& q = queues_[queue];
+  q.waiting.push_back(&item);
+  if (!q.flushing) {
+    q.flushing = true;
+    asio::co_spawn(ex_, flush(queue, alive_), asio::detached);
+  }
+  while (!item.done) co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));
+  if (item.error) throw std::system_error(item.error, "redis script complete");
+  co_return item.verdict == 1;
+}
+
+void CompletionBatcher::finish(Item& item, int verdict, std::error_code error) {
+  item.verdict = verdict;
+  item.error = error;
+  item.done = true;
+  item.wake->cancel();
+}
+
+awaitable<void> CompletionBatcher::flush(std::string queue, std::shared_ptr<bool> alive) {
+  for (;;) {
+    if (!*alive) co_return;  // close() woke everyone
+    Queue& q = queues_[queue];
+    if (q.waiting.empty() && q.to_expire.empty()) {
+      q.flushing = false;
+      co_return;
+    }
+    redis::Request first;  // the index TTLs owed by the previous batch
+    for (const std::string& id : q.to_expire) {
+      first.push("PEXPIRE", keys::job_queue(id), settings_.result_ttl.count());
+    }
+    std::vector<std::string> expiring = std::move(q.to_expire);
+    q.to_expire.clear();
+
+    std::vector<Item*> batch;
+    while (!q.waiting.empty() && batch.size() < settings_.max_batch) {
+      batch.push_back(q.waiting.front());
+      q.waiting.pop_front();
+    }
+    redis::ExecResult result;
+    if (batch.empty()) {
+      result = co_await conn_.exec(std::move(first), settings_.request_timeout);
+    } else {
+      const std::string now = std::to_string(unix_millis(std::chrono::system_clock::now()));
+      std::vector<std::string> script_keys{keys::counts(queue)};
+      std::vector<std::string> script_args{now, std::to_string(settings_.result_ttl.count()),
+                                           keys::done_channel(queue)};
+      script_keys.reserve(1 + 2 * batch.size());
+      script_args.reserve(3 + 4 * batch.size());
+      for (const Item* item : batch) {
+        script_keys.push_back(keys::job(queue, item->id));
+        script_keys.push_back(keys::processing(queue, item->worker));
+        script_args.push_back(item->id);
+        script_args.push_back(item->worker);
+        script_args.push_back(item->run);
+        script_args.push_back(item->result);
+      }
+      result = co_await script_.run_after(conn_, std::move(first), std::move(script_keys),
+                                          std::move(script_args), settings_.request_timeout);
+    }
+    if (!*alive) {
+      for (Item* item : batch) finish(*item, -1, make_error_code(redis::redis_errc::closed));
+      co_return;
+    }
+    Queue& after = queues_[queue];
+    if (!result) {
+      // Nothing is known of this batch: its callers retry (settle() does). The index TTLs are
+      // owed still: they go with the next request.
+      after.to_expire.insert(after.to_expire.end(), expiring.begin(), expiring.end());
+      for (Item* item : batch) finish(*item, -1, result.error());
+      if (batch.empty()) {
+        log::warn("queue.index_expiry_failed", {{"error", result.error().message()}});
+        after.flushing = false;  // retried with the next completion of this queue
+        co_return;
+      }
+      continue;
+    }
+    if (batch.empty()) continue;
+    const redis::RespValue& reply = result->back();
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const bool ok = !reply.is_error() && i < reply.elements.size();
+      const int verdict = ok ? static_cast<int>(reply.elements[i].integer) : -1;
+      if (verdict == 1 && settings_.result_ttl.count() > 0) after.to_expire.push_back(batch[i]->id);
+      finish(*batch[i], verdict,
+             ok ? std::error_code{} : make_error_code(redis::redis_errc::protocol_error));
+    }
+    if (reply.is_error()) log::error("queue.complete_failed", {{"reply", reply.text}});
+  }
+}
+
+void CompletionBatcher::close() {
+  *alive_ = false;
+  for (auto& [name, q] : queues_) {
+    for (Item* item : q.waiting) finish(*item, -1, make_error_code(redis::redis_errc::closed));
+    q.waiting.clear();
+    q.flushing = false;
+  }
+}
+
+}  // namespace coqueue
