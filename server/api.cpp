@@ -61,6 +61,7 @@ awaitable<Response> Api::dispatch(const RouteMatch& match, Request request,
   const handlers::Context ctx{broker_, types_, settings_, shutting_down_};
   switch (match.id) {
     case RouteId::submit_job: co_return co_await handlers::submit_job(ctx, std::move(request));
+    case RouteId::submit_batch: co_return co_await handlers::submit_batch(ctx, std::move(request));
     case RouteId::get_job: co_return co_await handlers::get_job(ctx, match.job_id, target);
     case RouteId::cancel_job: co_return co_await handlers::cancel_job(ctx, match.job_id);
     case RouteId::retry_job: co_return co_await handlers::retry_job(ctx, match.job_id);

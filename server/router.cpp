@@ -10,6 +10,7 @@ namespace {
 
 enum class Path {
   jobs,
+  jobs_batch,
   job,
   job_retry,
   queues,
@@ -26,8 +27,9 @@ struct Binding {
   RouteId id;
 };
 
-constexpr std::array<Binding, 10> bindings{{
+constexpr std::array<Binding, 11> bindings{{
     {Path::jobs, Method::post, RouteId::submit_job},
+    {Path::jobs_batch, Method::post, RouteId::submit_batch},
     {Path::job, Method::get, RouteId::get_job},
     {Path::job, Method::delete_, RouteId::cancel_job},
     {Path::job_retry, Method::post, RouteId::retry_job},
@@ -66,6 +68,7 @@ std::optional<std::pair<std::string_view, std::string_view>> segment_after(
 
 Path classify(std::string_view path, std::string& job_id, std::string& queue) {
   if (path == "/jobs") return Path::jobs;
+  if (path == "/jobs/batch") return Path::jobs_batch;
   if (path == "/queues") return Path::queues;
   if (path == "/healthz") return Path::healthz;
   if (path == "/readyz") return Path::readyz;

@@ -11,6 +11,7 @@ namespace coqueue::server {
 
 enum class RouteId {
   submit_job,
+  submit_batch,
   get_job,
   cancel_job,
   retry_job,

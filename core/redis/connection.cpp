@@ -327,6 +327,8 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
 
   awaitable<void> read_replies(std::shared_ptr<Impl>) {
     for (;;) {
+      // close() failed every request already: bytes read before it are no one's any more.
+      if (closed_) co_return;
       RespNode node;
       std::size_t used = 0;
       const auto status = parser_.next(unread(), node, used);

@@ -19,7 +19,10 @@ struct Context {
   bool shutting_down;
 };
 
+constexpr std::size_t max_batch_jobs = 1000;
+
 awaitable<Response> submit_job(Context ctx, Request request);
+awaitable<Response> submit_batch(Context ctx, Request request);
 awaitable<Response> get_job(Context ctx, std::string job_id, boost::urls::url_view target);
 awaitable<Response> cancel_job(Context ctx, std::string job_id);
 awaitable<Response> retry_job(Context ctx, std::string job_id);

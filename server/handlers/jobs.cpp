@@ -1,4 +1,4 @@
-// POST /jobs, GET /jobs/<id>[?wait_ms=N], DELETE /jobs/<id>
+// POST /jobs, POST /jobs/batch, GET /jobs/<id>[?wait_ms=N], DELETE /jobs/<id>
 
 #include <algorithm>
 #include <cctype>
@@ -10,92 +10,72 @@
 #include "core/queue/queue_errc.hpp"
 #include "core/support/units.hpp"
 #include "server/handlers/handlers.hpp"
+#include "server/handlers/job_input.hpp"
 #include "server/response.hpp"
 
 namespace coqueue::server::handlers {
-namespace {
-
-bool is_json_media_type(std::string_view content_type) {
-  const std::string_view media = content_type.substr(0, content_type.find(';'));
-  std::string lowered;
-  for (const char c : media) {
-    if (c != ' ' && c != '\t')
-      lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return lowered == "application/json";
-}
-
-unsigned status_for(job_errc e) {
-  return e == job_errc::unknown_type || e == job_errc::invalid_payload ? 422 : 400;
-}
-
-std::string known_types(const worker::Registry& types) {
-  std::string out;
-  for (const std::string& name : types.names()) out += (out.empty() ? "" : ", ") + name;
-  return out;
-}
-
-}  // namespace
 
 awaitable<Response> submit_job(Context ctx, Request request) {
-  if (!is_json_media_type(request.content_type)) {
-    co_return error_response(415, "unsupported_media_type",
-                             "send the job as Content-Type: application/json");
-  }
-  boost::json::parse_options options;
-  options.max_depth = ctx.settings.max_json_depth;
-  boost::system::error_code ec;
-  const boost::json::value body = boost::json::parse(request.body, ec, {}, options);
-  if (ec)
-    co_return error_response(400, "malformed_json", "the body is not valid JSON: " + ec.message());
-
-  JobSpecResult parsed = parse_job_spec(body, ctx.settings.job_limits);
-  if (const auto* error = std::get_if<JobSpecError>(&parsed)) {
-    co_return error_response(status_for(error->code), code_name(error->code), error->message);
-  }
-  JobSpec& spec = std::get<JobSpec>(parsed);
-  const worker::JobType* type = ctx.types.find(spec.type);
-  if (type == nullptr) {
-    co_return error_response(
-        422, code_name(job_errc::unknown_type),
-        "no job type '" + spec.type + "' (known: " + known_types(ctx.types) + ")");
-  }
-  if (type->check_payload) {
-    if (auto problem = type->check_payload(spec.payload)) {
-      co_return error_response(422, code_name(job_errc::invalid_payload),
-                               "payload of a '" + spec.type + "' job: " + *problem);
-    }
-  }
+  std::variant<boost::json::value, Response> body = read_json_body(ctx, request);
+  if (auto* bad = std::get_if<Response>(&body)) co_return std::move(*bad);
+  std::variant<JobSpec, Refusal> read = read_job(ctx, std::get<boost::json::value>(body));
+  if (const auto* refused = std::get_if<Refusal>(&read)) co_return refusal_response(*refused);
+  JobSpec& spec = std::get<JobSpec>(read);
 
   const std::string queue = spec.queue;
-  auto enqueued = co_await ctx.broker.enqueue(std::move(spec));
-  if (!enqueued) {
-    const std::error_code error = enqueued.error();
-    if (error == queue_errc::idempotency_conflict) {
-      co_return error_response(409, "idempotency_conflict",
-                               "this idempotency_key was used for a job with a different body");
-    }
-    if (error == queue_errc::queue_full) {
-      Response r = error_response(429, "queue_full",
-                                  "queue '" + queue +
-                                      "' holds as many waiting jobs as its cap "
-                                      "(--max-queued); retry later");
-      r.headers.emplace_back("Retry-After", "1");
-      co_return r;
-    }
-    co_return error_response(503, code_name(static_cast<queue_errc>(error.value())),
-                             error.message());
-  }
-  const Job& job = enqueued->job;
-  const std::string url = "/jobs/" + job.id;
-  boost::json::object out;
-  out["id"] = job.id;
-  out["status"] = to_string(job.status);
-  out["status_url"] = url;
-  out["created"] = enqueued->created;
-  Response r = json_response(202, out);
-  r.headers.emplace_back("Location", url);
+  EnqueueOutcome enqueued = co_await ctx.broker.enqueue(std::move(spec));
+  if (!enqueued) co_return refusal_response(enqueue_refusal(enqueued.error(), queue));
+  Response r = json_response(202, accepted_job(*enqueued));
+  r.headers.emplace_back("Location", "/jobs/" + enqueued->job.id);
   co_return r;
+}
+
+awaitable<Response> submit_batch(Context ctx, Request request) {
+  std::variant<boost::json::value, Response> body = read_json_body(ctx, request);
+  if (auto* bad = std::get_if<Response>(&body)) co_return std::move(*bad);
+  const boost::json::value& json = std::get<boost::json::value>(body);
+  const boost::json::array* jobs = nullptr;
+  if (json.is_object() && json.as_object().size() == 1 && json.as_object().contains("jobs")) {
+    jobs = json.as_object().at("jobs").if_array();
+  }
+  if (jobs == nullptr) {
+    co_return error_response(400, "invalid_batch", "send {\"jobs\": [job, ...]}");
+  }
+  if (jobs->empty() || jobs->size() > max_batch_jobs) {
+    co_return error_response(400, "invalid_batch",
+                             "a batch holds 1 to " + std::to_string(max_batch_jobs) +
+                                 " jobs, not " + std::to_string(jobs->size()));
+  }
+  // Every job is checked before any is taken: a bad one refuses the whole batch.
+  std::vector<JobSpec> specs;
+  specs.reserve(jobs->size());
+  for (std::size_t i = 0; i < jobs->size(); ++i) {
+    const std::string where = "jobs[" + std::to_string(i) + "]: ";
+    std::variant<JobSpec, Refusal> read = read_job(ctx, (*jobs)[i], where);
+    if (const auto* refused = std::get_if<Refusal>(&read)) co_return refusal_response(*refused);
+    specs.push_back(std::move(std::get<JobSpec>(read)));
+  }
+  std::vector<std::string> queues;
+  queues.reserve(specs.size());
+  for (const JobSpec& spec : specs) queues.push_back(spec.queue);
+
+  const std::vector<EnqueueOutcome> out = co_await ctx.broker.enqueue_many(std::move(specs));
+  boost::json::array results;
+  std::size_t accepted = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (out[i]) {
+      results.push_back(accepted_job(*out[i]));
+      ++accepted;
+    } else {
+      const Refusal refusal = enqueue_refusal(out[i].error(), queues[i]);
+      results.push_back(
+          boost::json::object{{"error", {{"code", refusal.code}, {"message", refusal.message}}},
+                              {"status_code", refusal.status}});
+    }
+  }
+  co_return json_response(202, boost::json::object{{"accepted", accepted},
+                                                   {"refused", out.size() - accepted},
+                                                   {"jobs", std::move(results)}});
 }
 
 awaitable<Response> get_job(Context ctx, std::string job_id, boost::urls::url_view target) {

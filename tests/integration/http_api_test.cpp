@@ -182,6 +182,8 @@ TEST_F(HttpApiTest, EveryErrorIsAJsonBodyNamingTheProblem) {
       {"GET", "/queues/default/dead?offset=-1", "", "", 400, "invalid_query"},
       {"GET", "/queues/no%20space/dead", "", "", 400, "invalid_queue"},
       {"POST", "/queues/default/dead", "", "", 405, "method_not_allowed"},
+      {"POST", "/jobs/batch", R"({"jobs": 1})", "application/json", 400, "invalid_batch"},
+      {"POST", "/jobs/batch", "{", "application/json", 400, "malformed_json"},
   };
   for (const ErrorCase& c : cases) {
     const HttpReply r = client.request(c.method, c.target, c.body, c.content_type);
@@ -241,6 +243,50 @@ TEST_F(HttpApiTest, DeadLettersAreListedRetriedRequeuedAndPurged) {
   EXPECT_EQ(purged.json().at("purged"), 3);
   EXPECT_EQ(client.get("/jobs/" + ids[0]).status, 404u);
   EXPECT_EQ(client.get("/queues/dlq/dead").json().at("total"), 0);
+}
+
+TEST_F(HttpApiTest, ABatchIsTakenWholeAndAnsweredInOrder) {
+  const auto before = client.get("/queues").json().at("totals").at("completed").as_int64();
+  const HttpReply batch = client.post_json("/jobs/batch", R"({"jobs": [
+      {"type": "echo", "payload": 0},
+      {"type": "echo", "payload": 1, "idempotency_key": "batch-key"},
+      {"type": "echo", "payload": 2, "idempotency_key": "batch-key"},
+      {"type": "echo", "payload": 3}]})");
+  ASSERT_EQ(batch.status, 202u) << batch.body;
+  const auto out = batch.json();
+  EXPECT_EQ(out.at("accepted"), 3);
+  EXPECT_EQ(out.at("refused"), 1);
+  const auto& jobs = out.at("jobs").as_array();
+  ASSERT_EQ(jobs.size(), 4u);
+  EXPECT_EQ(jobs[2].at("error").at("code"), "idempotency_conflict");  // same key, other body
+  EXPECT_EQ(jobs[2].at("status_code"), 409);
+  for (const std::size_t i : {0u, 1u, 3u}) {
+    const std::string id(jobs[i].at("id").as_string());
+    const auto job = client.get("/jobs/" + id + "?wait_ms=5000").json();
+    EXPECT_EQ(job.at("status"), "completed");
+    EXPECT_EQ(job.at("result"), static_cast<std::int64_t>(i));
+  }
+  EXPECT_EQ(client.get("/queues").json().at("totals").at("completed").as_int64(), before + 3);
+
+  // One bad job refuses the whole batch, naming it; nothing is taken.
+  const auto queued = client.get("/queues").json().at("totals");
+  const HttpReply bad = client.post_json(
+      "/jobs/batch", R"({"jobs": [{"type": "echo"}, {"type": "sleep", "payload": {"ms": -1}}]})");
+  EXPECT_EQ(bad.status, 422u);
+  EXPECT_EQ(bad.error_code(), "invalid_payload");
+  EXPECT_EQ(bad.json().at("error").at("message").as_string().subview().substr(0, 9), "jobs[1]: ");
+  EXPECT_EQ(client.get("/queues").json().at("totals"), queued);
+
+  for (const char* body : {R"({"jobs": []})", R"([{"type": "echo"}])", R"({"jobs": {}})",
+                           R"({"jobs": [], "extra": 1})"}) {
+    const HttpReply r = client.post_json("/jobs/batch", body);
+    EXPECT_EQ(r.status, 400u) << body;
+    EXPECT_EQ(r.error_code(), "invalid_batch") << body;
+  }
+  std::string many = R"({"jobs": [)";
+  for (int i = 0; i < 1001; ++i) many += std::string(i ? "," : "") + R"({"type":"echo"})";
+  many += "]}";
+  EXPECT_EQ(client.post_json("/jobs/batch", many).error_code(), "invalid_batch");
 }
 
 TEST_F(HttpApiTest, ManyClientsAtOnceEachGetTheirOwnResult) {

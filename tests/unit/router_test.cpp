@@ -27,6 +27,11 @@ TEST(Router, KnownRoutes) {
   EXPECT_EQ(std::get<RouteMatch>(route(Method::get, "/jobs/the-id")).job_id, "the-id");
 }
 
+TEST(Router, BatchSubmission) {
+  EXPECT_EQ(matched(Method::post, "/jobs/batch"), RouteId::submit_batch);
+  EXPECT_EQ(missed(Method::get, "/jobs/batch").allow, "POST");
+}
+
 TEST(Router, DeadLetterRoutes) {
   EXPECT_EQ(matched(Method::post, "/jobs/abc/retry"), RouteId::retry_job);
   EXPECT_EQ(std::get<RouteMatch>(route(Method::post, "/jobs/abc/retry")).job_id, "abc");
