@@ -177,11 +177,12 @@ awaitable<std::vector<EnqueueOutcome>> RedisBroker::enqueue_batch(std::vector<Jo
   if (register_queue) first.push("SADD", keys::queues(), q);
   const std::size_t first_commands = first.commands();
 
-  std::vector<std::string> script_keys{keys::pending(q), keys::scheduled(q), keys::counts(q)};
+  std::vector<std::string> script_keys{keys::pending(q), keys::scheduled(q), keys::counts(q),
+                                       keys::sleepers(q)};
   std::vector<std::string> script_args{q, std::to_string(unix_millis(created)),
                                        ms(settings_.idempotency_ttl), keys::job_prefix(q),
                                        std::to_string(settings_.max_queue_length)};
-  script_keys.reserve(3 + 2 * specs.size());
+  script_keys.reserve(4 + 2 * specs.size());
   script_args.reserve(5 + 8 * specs.size());
   for (std::size_t i = 0; i < specs.size(); ++i) {
     const JobSpec& spec = specs[i];
@@ -204,7 +205,9 @@ awaitable<std::vector<EnqueueOutcome>> RedisBroker::enqueue_batch(std::vector<Jo
   if (register_queue && result->size() == first_commands + 1) known_queues_.insert(q);
   const redis::RespValue& reply = result->back();
   if (reply.is_error()) throw std::runtime_error("redis script enqueue failed: " + reply.text);
-  if (reply.elements.size() != 2 * specs.size()) throw std::runtime_error("enqueue: bad reply");
+  if (reply.elements.size() != 2 * specs.size() + 1) {
+    throw std::runtime_error("enqueue: bad reply");
+  }
 
   std::vector<EnqueueOutcome> out;
   out.reserve(specs.size());
@@ -241,6 +244,7 @@ awaitable<std::vector<EnqueueOutcome>> RedisBroker::enqueue_batch(std::vector<Jo
     }
   }
   if (unused.commands() > 0) co_await exec(std::move(unused));
+  co_await wake(reply.elements.back());
   co_return out;
 }
 
@@ -413,6 +417,20 @@ awaitable<std::optional<Job>> RedisBroker::claim(std::vector<std::string> queues
   }
 }
 
+awaitable<void> RedisBroker::wake(const redis::RespValue& sleepers) {
+  if (sleepers.elements.empty()) co_return;
+  // A marker on each sleeper's wake list (its own slot); one is enough, and a list left by a
+  // worker that died goes away by itself.
+  redis::Request wake;
+  for (const redis::RespValue& worker : sleepers.elements) {
+    const std::string list = keys::wake(worker.text);
+    wake.push("RPUSH", list, "1");
+    wake.push("LTRIM", list, -1, -1);
+    wake.push("PEXPIRE", list, 60'000);
+  }
+  co_await exec(std::move(wake));
+}
+
 awaitable<bool> RedisBroker::wait_for_fetch(Claimers& c, SteadyTime deadline) {
   asio::steady_timer timer(ex_, deadline);
   const auto me = c.sleepers.insert(c.sleepers.end(), &timer);
@@ -442,8 +460,10 @@ awaitable<void> RedisBroker::prepare_to_claim(const std::vector<std::string>& qu
   }
 }
 
-// Every queue was empty: block on the first. A job arriving on another queue is noticed when
-// this returns, within max_block.
+// Every queue was empty. With one queue: BLMOVE on it. With several (each in its own cluster
+// slot, so no one command can block on all): the worker puts itself in each queue's sleepers
+// set, looks once more, and blocks on its own wake list, which enqueue.lua and promote.lua
+// have their callers push to. Either way it wakes at once when a job arrives on any queue.
 awaitable<std::optional<Job>> RedisBroker::block_for_job(const std::vector<std::string>& queues,
                                                          const std::string& worker,
                                                          SteadyTime deadline) {
@@ -453,6 +473,10 @@ awaitable<std::optional<Job>> RedisBroker::block_for_job(const std::vector<std::
       std::min(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()),
                settings_.max_block);
   if (block.count() <= 0) co_return std::nullopt;
+  if (queues.size() > 1) {
+    co_await sleep_until_woken(queues, worker, std::move(*lease), block);
+    co_return std::nullopt;  // the claim looks at every queue again
+  }
   const std::string& q = queues.front();
   redis::Request wait;
   wait.push("BLMOVE", keys::pending(q), keys::processing(q, worker), "RIGHT", "LEFT",
@@ -470,6 +494,31 @@ awaitable<std::optional<Job>> RedisBroker::block_for_job(const std::vector<std::
   lease.reset();  // the connection is free while this claim activates
   if (!moved->front().is_string()) co_return std::nullopt;
   co_return co_await activate(q, moved->front().text, worker);
+}
+
+awaitable<void> RedisBroker::sleep_until_woken(const std::vector<std::string>& queues,
+                                               const std::string& worker,
+                                               redis::BlockingPool::Lease lease,
+                                               std::chrono::milliseconds block) {
+  // Registered first, then a last look: a job that came between the claim's look and the
+  // registration is seen now; one that comes after finds this worker in the sleepers set.
+  redis::Request sleep;
+  for (const std::string& q : queues) {
+    sleep.push("SADD", keys::sleepers(q), worker);
+    sleep.push("LLEN", keys::pending(q));
+  }
+  const redis::Replies looked = co_await exec(std::move(sleep));
+  for (std::size_t i = 1; i < looked.size(); i += 2) {
+    if (looked[i].integer > 0) co_return;
+  }
+  redis::Request wait;
+  wait.push("BLPOP", keys::wake(worker), seconds_text(block));
+  const redis::ExecResult woken =
+      co_await lease.connection().exec(std::move(wait), block + settings_.redis.request_timeout);
+  if (!woken) {
+    lease.mark_broken();  // nothing was moved: only the connection is in doubt
+    if (*alive_) throw_redis(woken.error(), "redis BLPOP");
+  }
 }
 
 void RedisBroker::interrupt_claims(std::string_view worker_id) {
@@ -795,9 +844,12 @@ awaitable<void> RedisBroker::forward_scheduled(std::shared_ptr<bool> alive) {
       const redis::Replies names = co_await exec(std::move(members));
       for (const redis::RespValue& name : names.front().elements) {
         const std::string& q = name.text;
-        std::vector<std::string> script_keys{keys::scheduled(q), keys::pending(q), keys::counts(q)};
+        std::vector<std::string> script_keys{keys::scheduled(q), keys::pending(q), keys::counts(q),
+                                             keys::sleepers(q)};
         std::vector<std::string> script_args{now_ms(), "1000", keys::job_prefix(q)};
-        co_await run_script(promote_script_, std::move(script_keys), std::move(script_args));
+        const redis::RespValue promoted =
+            co_await run_script(promote_script_, std::move(script_keys), std::move(script_args));
+        if (promoted.elements.size() == 2) co_await wake(promoted.elements[1]);
       }
     } catch (const std::exception& e) {
       if (*alive) log::warn("queue.promote_failed", {{"error", e.what()}});

@@ -19,9 +19,8 @@
 // a dead worker, and any job whose lease expired, to pending, or to the dead letters when it
 // has no attempts left; the lost run is fenced off.
 //
-// Claims and completions are batched (claim() and CompletionBatcher). Not yet here (see
-// docs/redis-keys.md): waking a worker blocked on one queue when another of its queues gets a
-// job (today it notices within `max_block`).
+// Claims and completions are batched (claim() and CompletionBatcher). A worker of several
+// queues sleeps on a wake list of its own that producers push to (docs/redis-keys.md).
 
 #include <chrono>
 #include <deque>
@@ -128,6 +127,11 @@ class RedisBroker final : public Broker {
                                    const std::string& worker, Claimers& c);
   awaitable<std::optional<Job>> block_for_job(const std::vector<std::string>& queues,
                                               const std::string& worker, SteadyTime deadline);
+  awaitable<void> sleep_until_woken(const std::vector<std::string>& queues,
+                                    const std::string& worker, redis::BlockingPool::Lease lease,
+                                    std::chrono::milliseconds block);
+  // Pushes a marker on the wake list of each worker named in `sleepers` (a script's reply).
+  awaitable<void> wake(const redis::RespValue& sleepers);
 
   // A run this process holds: what its scripts need to name keys and prove ownership.
   struct Held {

@@ -56,6 +56,18 @@ std::string workers(std::string_view queue) {
   return tagged(queue, "workers");
 }
 
+std::string sleepers(std::string_view queue) {
+  return tagged(queue, "sleepers");
+}
+
+std::string wake(std::string_view worker) {
+  std::string k(prefix);
+  k += ":wake:{";
+  k += worker;
+  k += '}';
+  return k;
+}
+
 std::string worker_alive(std::string_view worker) {
   std::string k(prefix);
   k += ":worker:";

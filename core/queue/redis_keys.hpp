@@ -20,6 +20,10 @@ std::string job_prefix(std::string_view queue);                           // job
 std::string counts(std::string_view queue);                               // HASH status -> n
 std::string idempotency(std::string_view queue, std::string_view key);    // STRING -> job id
 std::string workers(std::string_view queue);  // SET of workers that claimed from the queue
+std::string sleepers(std::string_view queue);  // SET of workers waiting on their wake list
+
+// Per worker, hash tag {worker}:
+std::string wake(std::string_view worker);  // LIST a producer pushes to when it wakes a sleeper
 
 // Global (no hash tag; never touched by a script):
 std::string job_queue(std::string_view id);         // STRING: the queue of a job, to find it by id

@@ -54,7 +54,7 @@ struct RedisBackend {
     s.redis = redis.client_config();
     s.redis.request_timeout = request_timeout;
     s.retry = fast_retries();
-    s.max_block = 100ms;
+    if (s.max_block == RedisBrokerSettings{}.max_block) s.max_block = 100ms;  // unless asked
     s.promote_interval = 10ms;
     broker = std::make_unique<RedisBroker>(io.get_executor(), s);
     broker->start();
@@ -774,6 +774,40 @@ TEST(RedisWorkerFaults, AnOutcomeOwedDuringAnOutageIsReportedAfterIt) {
   }
   EXPECT_EQ(done->status, JobStatus::completed);
   test::run(io, processor.shutdown(Clock::now() + 5s, false));
+}
+
+// A worker of several queues blocks on its own wake list; a job on any of its queues wakes it
+// at once. max_block is long here, so a wake-up that did not happen would show.
+TEST(RedisBrokerClaims, AWorkerOfSeveralQueuesWakesForAJobOnAnyOfThem) {
+  asio::io_context io;
+  RedisBackend backend;
+  RedisBrokerSettings s;
+  s.max_block = 20s;
+  backend.make(io, s);
+  RedisBroker& broker = *backend.broker;
+  for (const bool delayed : {false, true}) {
+    std::optional<Job> got;
+    bool returned = false;
+    asio::co_spawn(io, broker.claim({"high", "low"}, "w-multi", 30s),
+                   [&](std::exception_ptr, std::optional<Job> job) {
+                     got = std::move(job);
+                     returned = true;
+                   });
+    test::run_for(io, 200ms);  // asleep by now
+    ASSERT_FALSE(returned);
+    JobSpec spec;
+    spec.type = "echo";
+    spec.queue = "low";
+    spec.delay_ms = delayed ? 200 : 0;  // the second time, the forwarder makes it due
+    const auto sent = Clock::now();
+    const std::string id = test::run(io, broker.enqueue(spec))->job.id;
+    while (!returned && Clock::now() - sent < 10s) test::run_for(io, 5ms);
+    ASSERT_TRUE(returned);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->id, id);
+    EXPECT_LT(Clock::now() - sent, 5s);  // not the 20 s of max_block
+    test::run(io, broker.complete(id, "w-multi", nullptr));
+  }
 }
 
 // A BLMOVE whose reply was lost still moved the id: the worker's next life puts it back.

@@ -1,7 +1,8 @@
 -- enqueue: store new jobs of one queue (one or many), each made due now (pending) or later
 -- (scheduled). A batch is one call: one round trip and one script run for all of its jobs.
 -- KEYS[1] pending list      KEYS[2] scheduled zset   KEYS[3] counts hash
--- then, for job i (from 0): KEYS[4 + 2i] its hash, KEYS[5 + 2i] its idempotency key (a key
+-- KEYS[4] sleepers set (workers of several queues waiting to be woken)
+-- then, for job i (from 0): KEYS[5 + 2i] its hash, KEYS[6 + 2i] its idempotency key (a key
 --   of the queue even when unused)
 -- ARGV[1] queue             ARGV[2] now (unix ms)    ARGV[3] idempotency TTL (ms)
 -- ARGV[4] job key prefix of the queue (to read an earlier job by id; same slot)
@@ -12,6 +13,9 @@
 -- Returns, per job, two values: 1, id: created; 0, earlier id: its key names an earlier job
 -- with the same fingerprint; -1, earlier id: its key names a job with another fingerprint;
 -- -2, '': the queue is full (an idempotent repeat is answered first: it adds nothing).
+-- Then one more element: the ids of the sleepers to wake (when a job became due), an array;
+-- the set is emptied, and each woken worker adds itself again when it next sleeps. Waking is
+-- the caller's part: each worker's wake list lives in its own slot.
 local now = tonumber(ARGV[2])
 local cap = tonumber(ARGV[5])
 local waiting = 0
@@ -21,9 +25,9 @@ if cap > 0 then
 end
 local added = {queued = 0, scheduled = 0}
 local out = {}
-local jobs = (#KEYS - 3) / 2
+local jobs = (#KEYS - 4) / 2
 for i = 0, jobs - 1 do
-  local key, idem_key = KEYS[4 + 2 * i], KEYS[5 + 2 * i]
+  local key, idem_key = KEYS[5 + 2 * i], KEYS[6 + 2 * i]
   local a = 6 + 8 * i
   local id, idem, fingerprint = ARGV[a], ARGV[a + 5], ARGV[a + 6]
   local answered = false
@@ -67,4 +71,10 @@ for i = 0, jobs - 1 do
 end
 if added.queued > 0 then redis.call('HINCRBY', KEYS[3], 'queued', added.queued) end
 if added.scheduled > 0 then redis.call('HINCRBY', KEYS[3], 'scheduled', added.scheduled) end
+local wake = {}
+if added.queued > 0 then
+  wake = redis.call('SMEMBERS', KEYS[4])
+  if #wake > 0 then redis.call('DEL', KEYS[4]) end
+end
+out[#out + 1] = wake
 return out
