@@ -38,6 +38,10 @@ Processor::Processor(executor ex, Broker& broker, const Registry& registry, CpuP
       registry_(registry),
       cpu_(cpu),
       settings_(std::move(settings)),
+      order_{settings_.queues,
+             settings_.weights.empty() ? std::vector<std::uint32_t>(settings_.queues.size(), 1)
+                                       : settings_.weights,
+             settings_.weights.empty()},
       loops_done_(ex, SteadyTime::max()),
       heartbeat_timer_(ex) {
   broker_.set_cancel_listener([this](std::string_view job_id) {
@@ -71,7 +75,8 @@ awaitable<void> Processor::claim_loop() {
     std::optional<Job> job;
     bool failed = false;
     try {
-      job = co_await broker_.claim(settings_.queues, settings_.worker_id, wait);
+      std::vector<std::string> queues = claim_order(order_, rng_);
+      job = co_await broker_.claim(std::move(queues), settings_.worker_id, wait);
       pause = std::chrono::milliseconds(100);
     } catch (const std::exception& e) {
       // The backend is unreachable: claim nothing until it is back, and say so once a pause.

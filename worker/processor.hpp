@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <random>
 #include <stop_token>
 #include <string>
 #include <unordered_map>
@@ -17,6 +18,7 @@
 #include "core/queue/broker.hpp"
 #include "core/support/awaitable.hpp"
 #include "worker/cpu_pool.hpp"
+#include "worker/queue_order.hpp"
 #include "worker/registry.hpp"
 
 namespace coqueue::worker {
@@ -24,6 +26,9 @@ namespace coqueue::worker {
 struct ProcessorSettings {
   std::string worker_id;
   std::vector<std::string> queues{"default"};
+  // With weights (one per queue), each claim looks at the queues in a weighted random order
+  // (worker/queue_order.hpp); without, in the order given.
+  std::vector<std::uint32_t> weights;
   std::size_t concurrency = 4;
   // How long one claim blocks before the loop looks around; bounds how late a stop is seen.
   std::chrono::milliseconds claim_wait{1000};
@@ -78,6 +83,8 @@ class Processor {
   const Registry& registry_;
   CpuPool& cpu_;
   ProcessorSettings settings_;
+  QueueWeights order_;
+  std::mt19937_64 rng_{std::random_device{}()};
   std::unordered_map<std::string, std::shared_ptr<Run>> running_;
   std::size_t loops_ = 0;
   bool stopping_ = false;

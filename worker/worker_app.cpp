@@ -26,6 +26,7 @@ ProcessorSettings processor_settings(const WorkerConfig& config) {
   ProcessorSettings s;
   s.worker_id = config.id;
   s.queues = config.queues;
+  s.weights = config.weights;
   s.concurrency = config.concurrency;
   s.heartbeat_interval = config.broker.lease / 3;  // two beats may be lost before the lease is
   s.outcome_retry_for = config.broker.lease;

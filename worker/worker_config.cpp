@@ -4,6 +4,7 @@
 
 #include "core/job/job_spec.hpp"
 #include "core/support/option_reader.hpp"
+#include "worker/queue_order.hpp"
 
 namespace coqueue::worker {
 namespace {
@@ -24,7 +25,10 @@ bool is_valid_worker_id(std::string_view id) {
 void declare_worker_options(CommandLine& cli) {
   cli.add("redis", "redis://127.0.0.1:6379/0", "Redis URL: redis://[user[:pass]@]host[:port][/db]");
   cli.set_env("redis", "COQUEUE_REDIS_URL");
-  cli.add("queues", "default", "queues to take jobs from, comma-separated, highest priority first");
+  cli.add("queues", "default",
+          "queues to take jobs from, comma-separated: in priority order (critical,default), or "
+          "with weights (critical:3,default:1: critical first 3 times in 4)");
+  cli.add_switch("strict", "with weights in --queues, still keep strict priority order");
   cli.add("concurrency", "16", "jobs run at once by this process");
   cli.add("id", "",
           "worker id, stable across restarts (default: host:pid); a worker started "
@@ -51,11 +55,11 @@ std::variant<WorkerConfig, std::string> read_worker_config(const CommandLine& cl
   }
   c.broker.redis = std::get<redis::Config>(redis);
 
-  c.queues = r.list("queues");
-  if (c.queues.empty()) return "--queues must name at least one queue";
-  for (const std::string& q : c.queues) {
-    if (!is_valid_queue_name(q)) return "--queues has a bad queue name '" + q + "'";
-  }
+  auto queues = parse_queue_weights(cli.get("queues"));
+  if (const auto* problem = std::get_if<std::string>(&queues)) return "--queues: " + *problem;
+  QueueWeights& weighted = std::get<QueueWeights>(queues);
+  c.queues = weighted.names;
+  if (!weighted.strict && cli.get("strict") != "true") c.weights = weighted.weights;
   c.concurrency = static_cast<std::size_t>(r.integer("concurrency", 1, 100'000));
   c.cpu_threads = static_cast<std::size_t>(r.integer("cpu-threads", 0, 1024));
   c.id = cli.get("id").empty() ? default_worker_id() : cli.get("id");

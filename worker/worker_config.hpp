@@ -15,6 +15,7 @@ namespace coqueue::worker {
 struct WorkerConfig {
   std::string id;  // stable across restarts when given; default host:pid
   std::vector<std::string> queues{"default"};
+  std::vector<std::uint32_t> weights;  // empty: strict priority in the order of `queues`
   std::size_t concurrency = 16;
   std::size_t cpu_threads = 0;  // 0: one per core
   std::chrono::milliseconds grace{30'000};
