@@ -119,6 +119,15 @@ awaitable<void> Processor::run(Job job) {
                            {"queue", job.queue},
                            {"attempt", job.attempts},
                            {"worker", settings_.worker_id}});
+  if (job.lost_at && job.started_at) {
+    const auto waited =
+        std::chrono::duration_cast<std::chrono::milliseconds>(*job.started_at - *job.lost_at);
+    recovery_seconds_.observe(static_cast<double>(waited.count()) / 1000.0);
+    log::info("job.recovered", {{"job_id", job.id},
+                                {"queue", job.queue},
+                                {"attempt", job.attempts},
+                                {"recovery_ms", waited.count()}});
+  }
 
   std::string outcome;
   std::string error;

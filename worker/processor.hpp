@@ -16,6 +16,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "core/queue/broker.hpp"
+#include "core/support/histogram.hpp"
 #include "core/support/awaitable.hpp"
 #include "worker/cpu_pool.hpp"
 #include "worker/queue_order.hpp"
@@ -56,6 +57,9 @@ class Processor {
   awaitable<void> shutdown(SteadyTime deadline, bool finish_queued);
 
   std::size_t in_flight() const { return running_.size(); }
+  // Seconds from a lost run's last sign of life to the job running again here (the recovery
+  // time of a worker's death or stall), one observation per recovered job this worker ran.
+  const Histogram& recovery_seconds() const { return recovery_seconds_; }
   const std::string& worker_id() const { return settings_.worker_id; }
 
  private:
@@ -84,6 +88,7 @@ class Processor {
   CpuPool& cpu_;
   ProcessorSettings settings_;
   QueueWeights order_;
+  Histogram recovery_seconds_{{0.5, 1, 2, 5, 10, 15, 20, 30, 60, 120}};
   std::mt19937_64 rng_{std::random_device{}()};
   std::unordered_map<std::string, std::shared_ptr<Run>> running_;
   std::size_t loops_ = 0;

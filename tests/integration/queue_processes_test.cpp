@@ -143,6 +143,17 @@ TEST(QueueProcesses, AKilledWorkersJobsAreRecoveredAndRunAgainElsewhere) {
 
   WorkerProcess rescuer(redis.url(), {"--concurrency", "8", "--lease", "2s"});
   ASSERT_TRUE(wait_until([&] { return total(client, "completed") == 20; }, 30s));
+  // Each rerun of a cut-off job reports how long it waited from the lost run's last sign of
+  // life: about a lease (the dead worker's heartbeat running out) plus a recoverer pass.
+  const auto recovered = rescuer.process().events("job.recovered");
+  EXPECT_EQ(recovered.size(), cut_off.size());
+  for (const auto& e : recovered) {
+    EXPECT_TRUE(cut_off.contains(str(e.at("job_id"))));
+    const auto ms = e.at("recovery_ms").as_int64();
+    EXPECT_GT(ms, 0);
+    EXPECT_LT(ms, 20'000);
+    RecordProperty("recovery_ms", static_cast<int>(ms));
+  }
   const auto all_starts = starts_by_job({&doomed->process(), &rescuer.process()});
   for (const std::string& id : ids) {
     const auto job = client.get("/jobs/" + id).json();

@@ -16,7 +16,9 @@ end
 redis.call('HINCRBY', KEYS[1], 'attempts', 1)
 redis.call('HINCRBY', KEYS[1], 'run', 1)
 redis.call('HSET', KEYS[1], 'status', 'processing', 'started_at', ARGV[3], 'worker', ARGV[2],
-  'lease_until', tonumber(ARGV[3]) + tonumber(ARGV[4]))
+  'lease_until', tonumber(ARGV[3]) + tonumber(ARGV[4]), 'renewed_at', ARGV[3])
 redis.call('HINCRBY', KEYS[3], 'queued', -1)
 redis.call('HINCRBY', KEYS[3], 'processing', 1)
-return redis.call('HGETALL', KEYS[1])
+local hash = redis.call('HGETALL', KEYS[1])
+redis.call('HDEL', KEYS[1], 'lost_at')  -- reported once, with this run
+return hash

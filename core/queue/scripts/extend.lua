@@ -6,5 +6,6 @@
 -- the worker should stop it, as its outcome will be refused.
 local job = redis.call('HMGET', KEYS[1], 'status', 'worker', 'run')
 if job[1] ~= 'processing' or job[2] ~= ARGV[1] or job[3] ~= ARGV[2] then return 0 end
-redis.call('HSET', KEYS[1], 'lease_until', tonumber(ARGV[3]) + tonumber(ARGV[4]))
+redis.call('HSET', KEYS[1], 'lease_until', tonumber(ARGV[3]) + tonumber(ARGV[4]),
+  'renewed_at', ARGV[3])
 return 1

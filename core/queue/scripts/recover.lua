@@ -15,7 +15,7 @@ local requeued, buried = 0, 0
 for _, id in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
   local key = ARGV[4] .. id
   local job = redis.call('HMGET', key, 'status', 'worker', 'lease_until', 'attempts',
-    'max_attempts', 'cancel_requested')
+    'max_attempts', 'cancel_requested', 'renewed_at', 'started_at')
   if job[1] == 'queued' then
     -- Moved by a BLMOVE and not activated: a live worker is about to activate it (or tidies it
     -- itself after a lost reply, release.lua), so it is left alone; a dead worker's goes back,
@@ -43,8 +43,11 @@ for _, id in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
       redis.call('PUBLISH', ARGV[5], id)
       buried = buried + 1
     else
+      -- The run's last sign of life (its last lease renewal, or its start): the time from then
+      -- to the next run's start is the recovery time.
       redis.call('HSET', key, 'status', 'queued',
-        'error', 'lost: the worker running it died or its lease expired')
+        'error', 'lost: the worker running it died or its lease expired',
+        'lost_at', job[7] or job[8] or ARGV[2])
       redis.call('RPUSH', KEYS[2], id)
       redis.call('HINCRBY', KEYS[4], 'queued', 1)
       requeued = requeued + 1

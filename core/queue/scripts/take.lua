@@ -21,17 +21,18 @@ for _ = 1, wanted + 1000 do  -- bounded: at most 1000 ids of cancelled jobs skip
   -- The fields a worker needs, read once: they serve the check, the counters and the reply
   -- (patched to what the HSET writes), so a job costs three commands.
   local f = redis.call('HMGET', key, 'status', 'attempts', 'run', 'type', 'payload',
-    'max_attempts', 'timeout_ms', 'idempotency_key', 'created_at', 'cancel_requested')
+    'max_attempts', 'timeout_ms', 'idempotency_key', 'created_at', 'cancel_requested', 'lost_at')
   if f[1] == 'queued' then
     local attempts = tonumber(f[2] or '0') + 1
     local run = tonumber(f[3] or '0') + 1
     redis.call('HSET', key, 'status', 'processing', 'attempts', attempts, 'run', run,
-      'started_at', now, 'worker', ARGV[1], 'lease_until', lease_until)
+      'started_at', now, 'worker', ARGV[1], 'lease_until', lease_until, 'renewed_at', now)
     taken[#taken + 1] = {'id', id, 'queue', ARGV[6], 'status', 'processing',
       'attempts', tostring(attempts), 'run', tostring(run), 'type', f[4], 'payload', f[5],
       'max_attempts', f[6], 'timeout_ms', f[7] or '', 'idempotency_key', f[8] or '',
       'created_at', f[9], 'cancel_requested', f[10] or '0', 'started_at', now,
-      'worker', ARGV[1]}
+      'worker', ARGV[1], 'lost_at', f[11] or ''}
+    if f[11] then redis.call('HDEL', key, 'lost_at') end
   else
     redis.call('LREM', KEYS[2], 1, id)
   end
