@@ -27,7 +27,7 @@ Response backend_unavailable(std::error_code ec) {
 }  // namespace
 
 Api::Api(Broker& broker, const worker::Registry& types, ApiSettings settings)
-    : broker_(broker), types_(types), settings_(settings) {}
+    : broker_(broker), types_(broker, types, settings.extra_types), settings_(settings) {}
 
 awaitable<Response> Api::handle(Request request) {
   const auto target = boost::urls::parse_origin_form(request.target);

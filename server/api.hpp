@@ -3,12 +3,15 @@
 // hands over to server/handlers/*. Knows nothing of sockets.
 
 #include <chrono>
+#include <set>
+#include <string>
 
 #include <boost/url/url_view.hpp>
 
 #include "core/job/job_spec.hpp"
 #include "core/queue/broker.hpp"
 #include "core/support/awaitable.hpp"
+#include "server/advertised_types.hpp"
 #include "server/http_message.hpp"
 #include "server/router.hpp"
 #include "worker/registry.hpp"
@@ -16,6 +19,7 @@
 namespace coqueue::server {
 
 struct ApiSettings {
+  std::set<std::string> extra_types;           // accepted without a handler here (--types)
   std::chrono::milliseconds max_wait{30'000};  // the cap on GET /jobs/<id>?wait_ms=
   JobSpecLimits job_limits;
   std::size_t max_json_depth = 64;
@@ -35,7 +39,7 @@ class Api {
                                boost::urls::url_view target);
 
   Broker& broker_;
-  const worker::Registry& types_;
+  AdvertisedTypes types_;
   ApiSettings settings_;
   bool shutting_down_ = false;
 };

@@ -17,6 +17,9 @@ void declare_server_options(CommandLine& cli) {
           "in-process worker coroutines running jobs (default 0 with Redis, where worker "
           "processes run them)");
   cli.add("queues", "default", "queues the in-process workers take jobs from, comma-separated");
+  cli.add("types", "",
+          "job types to accept besides the built-in ones and those workers advertise, "
+          "comma-separated (for submitting before any worker of that type is up)");
   cli.add("cpu-threads", "0", "threads for CPU-heavy jobs (0: one per core)");
   cli.add("grace", "30s", "at SIGTERM, how long in-flight requests and jobs may take to finish");
   cli.add("max-body", "1MiB", "largest request body accepted (413 beyond)");
@@ -72,6 +75,12 @@ std::variant<ServerConfig, std::string> read_server_config(const CommandLine& cl
   }
   if (c.queues.empty()) return "--queues must name at least one queue";
   c.cpu_threads = static_cast<std::size_t>(r.integer("cpu-threads", 0, 1024));
+  for (const std::string& type : r.list("types")) {
+    if (!is_valid_type_name(type, c.api.job_limits.max_type_length)) {
+      return "--types has a bad job type name '" + type + "'";
+    }
+    c.api.extra_types.insert(type);
+  }
   c.grace = r.duration("grace");
 
   c.http.body_limit = r.size("max-body");

@@ -16,8 +16,8 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "core/queue/broker.hpp"
-#include "core/support/histogram.hpp"
 #include "core/support/awaitable.hpp"
+#include "core/support/histogram.hpp"
 #include "worker/cpu_pool.hpp"
 #include "worker/queue_order.hpp"
 #include "worker/registry.hpp"

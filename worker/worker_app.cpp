@@ -72,12 +72,28 @@ awaitable<void> WorkerApp::start_when_ready(std::shared_ptr<bool> alive) {
   }
   processing_ = true;
   processor_.start();
+  asio::co_spawn(ex_, advertise_types(alive_), [](std::exception_ptr) {});
   std::string queues;
   for (const std::string& q : config_.queues) queues += (queues.empty() ? "" : ",") + q;
   log::info("worker.started", {{"id", config_.id},
                                {"queues", queues},
                                {"concurrency", config_.concurrency},
                                {"lease_ms", config_.broker.lease.count()}});
+}
+
+// Servers accept jobs of the types a worker advertises; the advertisement is renewed so that
+// a type stays known while some worker can run it (and for a while after).
+awaitable<void> WorkerApp::advertise_types(std::shared_ptr<bool> alive) {
+  asio::steady_timer pause(ex_);
+  while (*alive) {
+    try {
+      co_await broker_.advertise_types(registry_.names());
+    } catch (const std::exception& e) {
+      log::warn("worker.advertise_failed", {{"error", e.what()}});
+    }
+    pause.expires_after(std::chrono::seconds(60));
+    co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
 }
 
 awaitable<void> WorkerApp::shutdown() {

@@ -28,6 +28,7 @@ class WorkerApp {
 
  private:
   awaitable<void> start_when_ready(std::shared_ptr<bool> alive);
+  awaitable<void> advertise_types(std::shared_ptr<bool> alive);
 
   WorkerConfig config_;
   executor ex_;

@@ -106,6 +106,11 @@ class Broker {
   virtual awaitable<std::int64_t> requeue_dead(std::string queue) = 0;
   virtual awaitable<std::int64_t> purge_dead(std::string queue) = 0;
 
+  // Job types. A worker advertises the types it can run (and again now and then); a server
+  // accepts jobs of an advertised type even though it has no handler for it.
+  virtual awaitable<void> advertise_types(std::vector<std::string> names) = 0;
+  virtual awaitable<bool> is_type_advertised(std::string name) = 0;
+
   // Called with the id of a processing job whose cancellation was asked for.
   virtual void set_cancel_listener(CancelListener listener) = 0;
 

@@ -50,6 +50,9 @@ class MemoryBroker final : public Broker {
   awaitable<void> finish_cancelled(std::string id, std::string worker_id) override;
   awaitable<void> hand_back(std::string id, std::string worker_id) override;
   awaitable<void> leave(std::string) override { co_return; }
+  // In-process workers run the server's own registry: nothing to advertise.
+  awaitable<void> advertise_types(std::vector<std::string>) override { co_return; }
+  awaitable<bool> is_type_advertised(std::string) override { co_return false; }
 
   awaitable<DeadLetters> dead_letters(std::string queue, std::size_t offset,
                                       std::size_t limit) override;

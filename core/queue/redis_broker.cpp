@@ -800,6 +800,30 @@ awaitable<std::int64_t> RedisBroker::purge_dead(std::string queue) {
   }
 }
 
+awaitable<void> RedisBroker::advertise_types(std::vector<std::string> names) {
+  if (names.empty()) co_return;
+  const std::string now = now_ms();
+  const std::string key = keys::types();
+  std::vector<std::string_view> words{key};
+  for (const std::string& name : names) {
+    words.emplace_back(name);
+    words.emplace_back(now);
+  }
+  redis::Request advertise;
+  advertise.push_range("HSET", words);
+  co_await exec(std::move(advertise));
+}
+
+awaitable<bool> RedisBroker::is_type_advertised(std::string name) {
+  redis::Request look;
+  look.push("HGET", keys::types(), name);
+  const redis::Replies reply = co_await exec(std::move(look));
+  if (!reply.front().is_string()) co_return false;
+  const std::int64_t at = std::strtoll(reply.front().text.c_str(), nullptr, 10);
+  co_return unix_millis(std::chrono::system_clock::now()) - at <=
+      settings_.advertised_type_ttl.count();
+}
+
 void RedisBroker::set_cancel_listener(CancelListener listener) {
   cancel_listener_ = std::move(listener);
 }

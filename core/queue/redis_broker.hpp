@@ -50,6 +50,8 @@ struct RedisBrokerSettings {
   std::chrono::milliseconds result_ttl{std::chrono::hours(1)};        // finished jobs
   std::chrono::milliseconds idempotency_ttl{std::chrono::hours(24)};  // keys of submissions
   std::size_t max_queue_length = 0;  // waiting (queued + scheduled) jobs per queue; 0: no cap
+  // A type a worker advertised stays known this long after the last advertisement.
+  std::chrono::milliseconds advertised_type_ttl{std::chrono::hours(24)};
   std::chrono::milliseconds lease{15'000};       // a run is lost if not extended within this
   std::chrono::milliseconds worker_ttl{15'000};  // a worker is dead this long after its last beat
   std::chrono::milliseconds recover_interval{1000};  // how often the recoverer looks
@@ -99,6 +101,9 @@ class RedisBroker final : public Broker {
   awaitable<RetryOutcome> retry_failed(std::string id) override;
   awaitable<std::int64_t> requeue_dead(std::string queue) override;
   awaitable<std::int64_t> purge_dead(std::string queue) override;
+
+  awaitable<void> advertise_types(std::vector<std::string> names) override;
+  awaitable<bool> is_type_advertised(std::string name) override;
 
   void set_cancel_listener(CancelListener listener) override;
   CompletionHub& completions() override { return hub_; }

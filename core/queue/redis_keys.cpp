@@ -75,6 +75,12 @@ std::string worker_alive(std::string_view worker) {
   return k;
 }
 
+std::string types() {
+  std::string k(prefix);
+  k += ":types";
+  return k;
+}
+
 std::string recoverer_lock() {
   std::string k(prefix);
   k += ":recoverer";

@@ -19,7 +19,7 @@ std::string job(std::string_view queue, std::string_view id);             // HAS
 std::string job_prefix(std::string_view queue);                           // job(queue, "")
 std::string counts(std::string_view queue);                               // HASH status -> n
 std::string idempotency(std::string_view queue, std::string_view key);    // STRING -> job id
-std::string workers(std::string_view queue);  // SET of workers that claimed from the queue
+std::string workers(std::string_view queue);   // SET of workers that claimed from the queue
 std::string sleepers(std::string_view queue);  // SET of workers waiting on their wake list
 
 // Per worker, hash tag {worker}:
@@ -30,6 +30,7 @@ std::string job_queue(std::string_view id);         // STRING: the queue of a jo
 std::string queues();                               // SET of queue names ever used
 std::string worker_alive(std::string_view worker);  // STRING with a TTL, kept by heartbeats
 std::string recoverer_lock();                       // STRING NX PX: one recoverer at a time
+std::string types();  // HASH job type -> unix ms of its last advertisement by a worker
 
 // Pub/sub channels:
 std::string done_channel(std::string_view queue);  // a job of the queue reached an end

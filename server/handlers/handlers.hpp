@@ -6,6 +6,7 @@
 #include <boost/url/url_view.hpp>
 
 #include "core/queue/broker.hpp"
+#include "server/advertised_types.hpp"
 #include "server/api.hpp"
 #include "server/http_message.hpp"
 #include "worker/registry.hpp"
@@ -14,7 +15,7 @@ namespace coqueue::server::handlers {
 
 struct Context {
   Broker& broker;
-  const worker::Registry& types;
+  AdvertisedTypes& types;
   const ApiSettings& settings;
   bool shutting_down;
 };

@@ -24,12 +24,6 @@ unsigned status_for(job_errc e) {
   return e == job_errc::unknown_type || e == job_errc::invalid_payload ? 422 : 400;
 }
 
-std::string known_types(const worker::Registry& types) {
-  std::string out;
-  for (const std::string& name : types.names()) out += (out.empty() ? "" : ", ") + name;
-  return out;
-}
-
 }  // namespace
 
 std::variant<boost::json::value, Response> read_json_body(const Context& ctx,
@@ -56,19 +50,23 @@ std::variant<JobSpec, Refusal> read_job(const Context& ctx, const boost::json::v
                    prefix + error->message};
   }
   JobSpec& spec = std::get<JobSpec>(parsed);
-  const worker::JobType* type = ctx.types.find(spec.type);
-  if (type == nullptr) {
-    return Refusal{
-        422, std::string(code_name(job_errc::unknown_type)),
-        prefix + "no job type '" + spec.type + "' (known: " + known_types(ctx.types) + ")"};
-  }
-  if (type->check_payload) {
+  const worker::JobType* type = ctx.types.handler(spec.type);
+  if (type != nullptr && type->check_payload) {
     if (auto problem = type->check_payload(spec.payload)) {
       return Refusal{422, std::string(code_name(job_errc::invalid_payload)),
                      prefix + "payload of a '" + spec.type + "' job: " + *problem};
     }
   }
   return std::move(spec);
+}
+
+awaitable<std::optional<Refusal>> check_type_known(Context ctx, std::string type,
+                                                   std::string where) {
+  const bool known = co_await ctx.types.known(type);
+  if (known) co_return std::nullopt;
+  co_return Refusal{422, std::string(code_name(job_errc::unknown_type)),
+                    where + "no job type '" + type + "' (known here: " + ctx.types.names() +
+                        "; or advertised by a worker, or listed with --types)"};
 }
 
 Refusal enqueue_refusal(const std::error_code& error, const std::string& queue) {

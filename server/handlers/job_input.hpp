@@ -24,10 +24,15 @@ struct Refusal {
   std::string message;
 };
 
-// One job of a request: a spec of a known type with a payload its type accepts, or why not.
+// One job of a request: a well-formed spec whose payload its type accepts when this server has
+// the type's handler, or why not. Whether the type is known at all is check_type_known's part.
 // `where` prefixes the message ("jobs[3]: ") when the request holds many.
 std::variant<JobSpec, Refusal> read_job(const Context& ctx, const boost::json::value& job,
                                         std::string_view where = {});
+
+// 422 unknown_job_type unless the type has a handler here, is listed, or is advertised.
+awaitable<std::optional<Refusal>> check_type_known(Context ctx, std::string type,
+                                                   std::string where = {});
 
 // Why the broker did not take a job (idempotency conflict, queue full, backend trouble).
 Refusal enqueue_refusal(const std::error_code& error, const std::string& queue);

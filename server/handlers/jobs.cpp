@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
@@ -21,6 +22,8 @@ awaitable<Response> submit_job(Context ctx, Request request) {
   std::variant<JobSpec, Refusal> read = read_job(ctx, std::get<boost::json::value>(body));
   if (const auto* refused = std::get_if<Refusal>(&read)) co_return refusal_response(*refused);
   JobSpec& spec = std::get<JobSpec>(read);
+  std::optional<Refusal> unknown = co_await check_type_known(ctx, spec.type);
+  if (unknown) co_return refusal_response(*unknown);
 
   const std::string queue = spec.queue;
   EnqueueOutcome enqueued = co_await ctx.broker.enqueue(std::move(spec));
@@ -54,6 +57,13 @@ awaitable<Response> submit_batch(Context ctx, Request request) {
     std::variant<JobSpec, Refusal> read = read_job(ctx, (*jobs)[i], where);
     if (const auto* refused = std::get_if<Refusal>(&read)) co_return refusal_response(*refused);
     specs.push_back(std::move(std::get<JobSpec>(read)));
+  }
+  std::set<std::string> checked;
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    if (!checked.insert(specs[i].type).second) continue;
+    const std::string where = "jobs[" + std::to_string(i) + "]: ";
+    std::optional<Refusal> unknown = co_await check_type_known(ctx, specs[i].type, where);
+    if (unknown) co_return refusal_response(*unknown);
   }
   std::vector<std::string> queues;
   queues.reserve(specs.size());

@@ -11,7 +11,9 @@ namespace coqueue::test {
 
 class WorkerProcess {
  public:
-  WorkerProcess(const std::string& redis_url, std::vector<std::string> extra_args = {});
+  // `program`: coqueue-worker, or another worker program built on worker/worker_app.hpp.
+  WorkerProcess(const std::string& redis_url, std::vector<std::string> extra_args = {},
+                std::string program = COQUEUE_WORKER_BIN);
 
   ChildProcess& process() { return process_; }
   const ChildProcess& process() const { return process_; }
