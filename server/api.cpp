@@ -66,6 +66,7 @@ awaitable<Response> Api::dispatch(const RouteMatch& match, Request request,
     case RouteId::cancel_job: co_return co_await handlers::cancel_job(ctx, match.job_id);
     case RouteId::retry_job: co_return co_await handlers::retry_job(ctx, match.job_id);
     case RouteId::list_queues: co_return co_await handlers::list_queues(ctx);
+    case RouteId::list_workers: co_return co_await handlers::list_workers(ctx);
     case RouteId::list_dead: co_return co_await handlers::list_dead(ctx, match.queue, target);
     case RouteId::requeue_dead: co_return co_await handlers::requeue_dead(ctx, match.queue);
     case RouteId::purge_dead: co_return co_await handlers::purge_dead(ctx, match.queue);

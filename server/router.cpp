@@ -16,6 +16,7 @@ enum class Path {
   queues,
   queue_dead,
   queue_dead_requeue,
+  workers,
   healthz,
   readyz,
   unknown
@@ -27,7 +28,8 @@ struct Binding {
   RouteId id;
 };
 
-constexpr std::array<Binding, 11> bindings{{
+constexpr std::array<Binding, 12> bindings{{
+    {Path::workers, Method::get, RouteId::list_workers},
     {Path::jobs, Method::post, RouteId::submit_job},
     {Path::jobs_batch, Method::post, RouteId::submit_batch},
     {Path::job, Method::get, RouteId::get_job},
@@ -70,6 +72,7 @@ Path classify(std::string_view path, std::string& job_id, std::string& queue) {
   if (path == "/jobs") return Path::jobs;
   if (path == "/jobs/batch") return Path::jobs_batch;
   if (path == "/queues") return Path::queues;
+  if (path == "/workers") return Path::workers;
   if (path == "/healthz") return Path::healthz;
   if (path == "/readyz") return Path::readyz;
   if (const auto job = segment_after(path, "/jobs/")) {

@@ -17,6 +17,7 @@ enum class RouteId {
   retry_job,
   list_queues,
   list_dead,
+  list_workers,
   requeue_dead,
   purge_dead,
   healthz,

@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <exception>
 
+#include <unistd.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/support/log.hpp"
+#include "core/support/time.hpp"
 
 namespace coqueue::worker {
 namespace {
@@ -101,6 +104,7 @@ awaitable<void> Processor::claim_loop() {
 awaitable<void> Processor::heartbeat_loop() {
   while (!heartbeats_stopped_) {
     try {
+      broker_.set_worker_status(settings_.worker_id, status());
       co_await broker_.heartbeat(settings_.worker_id);
     } catch (const std::exception& e) {
       // Redis unreachable: the runs go on; the broker refuses their outcomes if their leases
@@ -110,6 +114,27 @@ awaitable<void> Processor::heartbeat_loop() {
     heartbeat_timer_.expires_after(settings_.heartbeat_interval);
     co_await heartbeat_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
   }
+}
+
+boost::json::object Processor::status() const {
+  static const std::string host = [] {
+    char name[256] = {};
+    return gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string();
+  }();
+  boost::json::array queues;
+  for (std::size_t i = 0; i < order_.names.size(); ++i) {
+    boost::json::object q{{"name", order_.names[i]}};
+    if (!order_.strict) q["weight"] = order_.weights[i];
+    queues.push_back(std::move(q));
+  }
+  return {{"host", host},
+          {"pid", static_cast<std::int64_t>(getpid())},
+          {"queues", std::move(queues)},
+          {"concurrency", settings_.concurrency},
+          {"in_flight", running_.size()},
+          {"jobs_done", jobs_done_},
+          {"started_at", format_rfc3339(started_at_)},
+          {"last_heartbeat", format_rfc3339(std::chrono::system_clock::now())}};
 }
 
 awaitable<void> Processor::run(Job job) {
@@ -168,6 +193,7 @@ awaitable<void> Processor::run(Job job) {
     outcome = co_await settle(job.id, ending, std::move(result), error);
   }
 
+  ++jobs_done_;
   const auto took = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
   log::debug("job.finish", {{"job_id", job.id},
                             {"type", job.type},

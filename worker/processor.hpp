@@ -74,6 +74,7 @@ class Processor {
 
   awaitable<void> claim_loop();
   awaitable<void> heartbeat_loop();
+  boost::json::object status() const;
   awaitable<void> run(Job job);
   awaitable<std::string> settle(std::string job_id, Ending ending, boost::json::value result,
                                 std::string error);
@@ -92,6 +93,8 @@ class Processor {
   std::mt19937_64 rng_{std::random_device{}()};
   std::unordered_map<std::string, std::shared_ptr<Run>> running_;
   std::size_t loops_ = 0;
+  std::uint64_t jobs_done_ = 0;  // runs ended, whatever their outcome
+  SystemTime started_at_ = std::chrono::system_clock::now();
   bool stopping_ = false;
   bool finish_queued_ = false;
   asio::steady_timer loops_done_;

@@ -13,6 +13,7 @@
 #include <system_error>
 #include <vector>
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <boost/system/result.hpp>
 
@@ -96,6 +97,10 @@ class Broker {
   // found lost meanwhile (recovered, so fenced off) is reported to the cancel listener, so its
   // handler stops. Call it well within the lease.
   virtual awaitable<void> heartbeat(std::string worker_id) = 0;
+  // What a live worker says about itself (host, pid, queues, load...), written with its next
+  // heartbeats; workers() lists the live workers with theirs, each with its "id".
+  virtual void set_worker_status(std::string worker_id, boost::json::object status) = 0;
+  virtual awaitable<std::vector<boost::json::object>> workers() = 0;
 
   // Dead letters. A failed job requeued goes to the back of its queue with its attempts given
   // back (max_attempts new runs); its last error stays until it runs again.

@@ -203,6 +203,17 @@ awaitable<void> MemoryBroker::hand_back(std::string id, std::string worker_id) {
   wake_claimer(job.queue);
 }
 
+void MemoryBroker::set_worker_status(std::string worker_id, boost::json::object status) {
+  status["id"] = worker_id;
+  worker_status_[std::move(worker_id)] = std::move(status);
+}
+
+awaitable<std::vector<boost::json::object>> MemoryBroker::workers() {
+  std::vector<boost::json::object> out;
+  for (const auto& [id, status] : worker_status_) out.push_back(status);
+  co_return out;
+}
+
 void MemoryBroker::set_cancel_listener(CancelListener listener) {
   cancel_listener_ = std::move(listener);
 }

@@ -62,6 +62,8 @@ class MemoryBroker final : public Broker {
 
   // Workers live in this process: nothing to prove or renew.
   awaitable<void> heartbeat(std::string) override { co_return; }
+  void set_worker_status(std::string worker_id, boost::json::object status) override;
+  awaitable<std::vector<boost::json::object>> workers() override;
 
   void set_cancel_listener(CancelListener listener) override;
   CompletionHub& completions() override { return hub_; }
@@ -112,6 +114,7 @@ class MemoryBroker final : public Broker {
   std::unordered_map<std::string, std::string> idempotency_;  // queue\nkey -> job id
   std::list<ClaimWaiter*> claim_waiters_;
   std::map<std::string, StatusCounts> counts_;
+  std::map<std::string, boost::json::object> worker_status_;  // in-process workers, by id
   std::size_t unfinished_ = 0;
   CompletionHub hub_;
   CancelListener cancel_listener_;

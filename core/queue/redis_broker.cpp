@@ -7,6 +7,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "core/job/canonical_json.hpp"
@@ -447,7 +448,9 @@ awaitable<void> RedisBroker::prepare_to_claim(const std::vector<std::string>& qu
     // a job, and be found by the recoverer.
     co_await recover_own(queues, worker);
     redis::Request hello;
-    hello.push("SET", keys::worker_alive(worker), "1", "PX", settings_.worker_ttl.count());
+    const auto status = worker_status_.find(worker);
+    const std::string value = status != worker_status_.end() ? status->second : "{}";
+    hello.push("SET", keys::worker_alive(worker), value, "PX", settings_.worker_ttl.count());
     for (const std::string& q : queues) hello.push("SADD", keys::workers(q), worker);
     co_await exec(std::move(hello));
     workers_[worker] = queues;
@@ -598,9 +601,48 @@ awaitable<FailOutcome> RedisBroker::end_run(std::string id, std::string worker_i
   }
 }
 
+void RedisBroker::set_worker_status(std::string worker_id, boost::json::object status) {
+  status["id"] = worker_id;
+  worker_status_[std::move(worker_id)] = boost::json::serialize(status);
+}
+
+awaitable<std::vector<boost::json::object>> RedisBroker::workers() {
+  redis::Request members;
+  members.push("SMEMBERS", keys::queues());
+  const redis::Replies queues = co_await exec(std::move(members));
+  std::vector<boost::json::object> out;
+  if (queues.front().elements.empty()) co_return out;
+  redis::Request who;
+  for (const redis::RespValue& q : queues.front().elements)
+    who.push("SMEMBERS", keys::workers(q.text));
+  const redis::Replies lists = co_await exec(std::move(who));
+  std::set<std::string> ids;
+  for (const redis::RespValue& list : lists) {
+    for (const redis::RespValue& id : list.elements) ids.insert(id.text);
+  }
+  if (ids.empty()) co_return out;
+  redis::Request statuses;  // one GET each: the keys live in different cluster slots
+  for (const std::string& id : ids) statuses.push("GET", keys::worker_alive(id));
+  const redis::Replies values = co_await exec(std::move(statuses));
+  auto id = ids.begin();
+  for (const redis::RespValue& value : values) {
+    const std::string& name = *id++;
+    if (!value.is_string()) continue;  // dead: its heartbeat ran out
+    boost::system::error_code ec;
+    boost::json::value parsed = boost::json::parse(value.text, ec);
+    boost::json::object status =
+        !ec && parsed.is_object() ? std::move(parsed.as_object()) : boost::json::object{};
+    status["id"] = name;
+    out.push_back(std::move(status));
+  }
+  co_return out;
+}
+
 awaitable<void> RedisBroker::heartbeat(std::string worker_id) {
   redis::Request beat;
-  beat.push("SET", keys::worker_alive(worker_id), "1", "PX", settings_.worker_ttl.count());
+  const auto status = worker_status_.find(worker_id);
+  const std::string value = status != worker_status_.end() ? status->second : "{}";
+  beat.push("SET", keys::worker_alive(worker_id), value, "PX", settings_.worker_ttl.count());
   co_await exec(std::move(beat));
   std::vector<std::pair<std::string, Held>> runs;
   for (const auto& [id, held] : held_) {

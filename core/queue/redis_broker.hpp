@@ -95,6 +95,8 @@ class RedisBroker final : public Broker {
   awaitable<void> leave(std::string worker_id) override;
 
   awaitable<void> heartbeat(std::string worker_id) override;
+  void set_worker_status(std::string worker_id, boost::json::object status) override;
+  awaitable<std::vector<boost::json::object>> workers() override;
 
   awaitable<DeadLetters> dead_letters(std::string queue, std::size_t offset,
                                       std::size_t limit) override;
@@ -192,7 +194,8 @@ class RedisBroker final : public Broker {
   JobIdGenerator ids_;
   std::mt19937_64 rng_;
   std::unordered_map<std::string, Held> held_;
-  std::map<std::string, Claimers, std::less<>> claimers_;  // by worker id
+  std::map<std::string, Claimers, std::less<>> claimers_;          // by worker id
+  std::map<std::string, std::string, std::less<>> worker_status_;  // JSON, by worker id
   std::map<std::string, std::vector<std::string>, std::less<>>
       workers_;                                      // worker id -> its queues, once registered
   std::set<std::string, std::less<>> known_queues_;  // already in cq:queues

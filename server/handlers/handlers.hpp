@@ -28,6 +28,7 @@ awaitable<Response> get_job(Context ctx, std::string job_id, boost::urls::url_vi
 awaitable<Response> cancel_job(Context ctx, std::string job_id);
 awaitable<Response> retry_job(Context ctx, std::string job_id);
 awaitable<Response> list_queues(Context ctx);
+awaitable<Response> list_workers(Context ctx);
 awaitable<Response> list_dead(Context ctx, std::string queue, boost::urls::url_view target);
 awaitable<Response> requeue_dead(Context ctx, std::string queue);
 awaitable<Response> purge_dead(Context ctx, std::string queue);

@@ -1,10 +1,14 @@
 // How coqueue-server chooses its backend at start, and how it answers while Redis is away.
 
+#include <csignal>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "tests/support/http_client.hpp"
 #include "tests/support/redis_server.hpp"
 #include "tests/support/server_process.hpp"
+#include "tests/support/worker_process.hpp"
 
 namespace coqueue::test {
 namespace {
@@ -71,6 +75,54 @@ TEST(ServerBackend, WhileRedisIsAwayRequestsGet503WithRetryAfter) {
   }
   EXPECT_EQ(after.status, 404u);
   EXPECT_EQ(client.post_json("/jobs", R"({"type":"echo","payload":3})").status, 202u);
+}
+
+TEST(ServerBackend, LiveWorkersAreListedWithWhatTheySayAboutThemselves) {
+  RedisServer redis;
+  ServerProcess server({"--backend", "redis", "--redis", redis.url()});
+  HttpClient client(server.port());
+  WorkerProcess first(redis.url(), {"--id", "w-first", "--queues", "a:3,b:1", "--concurrency", "3",
+                                    "--lease", "900ms"});
+  WorkerProcess second(redis.url(), {"--id", "w-second", "--lease", "900ms"});
+  for (int i = 0; i < 5; ++i) client.submit(R"({"type": "echo", "payload": 1, "queue": "a"})");
+  client.submit(R"({"type": "echo", "payload": 1})");  // so w-second registers too
+
+  boost::json::value listed;
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < until) {
+    listed = client.get("/workers").json();
+    const auto& w = listed.at("workers").as_array();
+    if (w.size() == 2 && w[0].at("jobs_done").as_int64() == 5) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_EQ(listed.at("count"), 2) << listed;
+  const auto& a = listed.at("workers").at(0);
+  EXPECT_EQ(a.at("id"), "w-first");
+  EXPECT_EQ(a.at("pid"), first.process().pid());
+  EXPECT_EQ(a.at("concurrency"), 3);
+  EXPECT_EQ(a.at("jobs_done"), 5);
+  EXPECT_EQ(a.at("in_flight"), 0);
+  EXPECT_EQ(a.at("queues").at(0).at("name"), "a");
+  EXPECT_EQ(a.at("queues").at(0).at("weight"), 3);
+  EXPECT_FALSE(a.at("host").as_string().empty());
+  EXPECT_FALSE(a.at("last_heartbeat").as_string().empty());
+  EXPECT_EQ(listed.at("workers").at(1).at("id"), "w-second");
+
+  second.process().signal(SIGTERM);  // it leaves: gone from the list at once
+  ASSERT_EQ(second.process().wait_exit(10s), 0);
+  EXPECT_EQ(client.get("/workers").json().at("count"), 1);
+}
+
+TEST(ServerBackend, InProcessWorkersAreListedToo) {
+  ServerProcess server({"--workers", "2"});
+  HttpClient client(server.port());
+  boost::json::value listed;
+  for (int i = 0; i < 100 && (listed.is_null() || listed.at("count") != 1); ++i) {
+    listed = client.get("/workers").json();
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_EQ(listed.at("count"), 1) << listed;
+  EXPECT_EQ(listed.at("workers").at(0).at("concurrency"), 2);
 }
 
 }  // namespace

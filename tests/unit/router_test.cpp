@@ -22,6 +22,7 @@ TEST(Router, KnownRoutes) {
   EXPECT_EQ(matched(Method::get, "/jobs/abc"), RouteId::get_job);
   EXPECT_EQ(matched(Method::delete_, "/jobs/abc"), RouteId::cancel_job);
   EXPECT_EQ(matched(Method::get, "/queues"), RouteId::list_queues);
+  EXPECT_EQ(matched(Method::get, "/workers"), RouteId::list_workers);
   EXPECT_EQ(matched(Method::get, "/healthz"), RouteId::healthz);
   EXPECT_EQ(matched(Method::get, "/readyz"), RouteId::readyz);
   EXPECT_EQ(std::get<RouteMatch>(route(Method::get, "/jobs/the-id")).job_id, "the-id");
