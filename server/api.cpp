@@ -3,6 +3,7 @@
 #include <boost/url/parse.hpp>
 
 #include "core/redis/redis_errc.hpp"
+#include "core/support/log.hpp"
 #include "server/handlers/handlers.hpp"
 #include "server/response.hpp"
 #include "server/router.hpp"
@@ -13,7 +14,8 @@ namespace {
 // Redis could not be reached or did not answer. Whether the request took effect is known only
 // when it was never sent; otherwise the client is told it may have, and how to retry safely.
 Response backend_unavailable(std::error_code ec) {
-  const bool never_sent = ec == redis::redis_errc::not_connected || ec == redis::redis_errc::closed;
+  const bool never_sent = ec == redis::redis_errc::not_connected ||
+                          ec == redis::redis_errc::closed || ec == redis::redis_errc::server_busy;
   Response r = error_response(
       503, "backend_unavailable",
       never_sent ? "Redis cannot be reached; nothing was done; retry later"
@@ -47,13 +49,24 @@ awaitable<Response> Api::handle(Request request) {
 
   const RouteMatch& match = std::get<RouteMatch>(routed);
   std::error_code backend_error;
+  std::string failure;
   try {
     co_return co_await dispatch(match, std::move(request), *target);
   } catch (const std::system_error& e) {
-    if (e.code().category() != redis::redis_category()) throw;
-    backend_error = e.code();
+    if (e.code().category() == redis::redis_category()) {
+      backend_error = e.code();
+    } else {
+      failure = e.what();
+    }
+  } catch (const std::exception& e) {
+    failure = e.what();
   }
-  co_return backend_unavailable(backend_error);
+  if (backend_error) co_return backend_unavailable(backend_error);
+  // A bug or an answer nobody expected: the client still gets an answer, and the connection
+  // lives on.
+  const std::string where(target->buffer());
+  log::error("http.handler_failed", {{"target", where}, {"error", failure}});
+  co_return error_response(500, "internal_error", "the server failed to handle this request");
 }
 
 awaitable<Response> Api::dispatch(const RouteMatch& match, Request request,

@@ -108,6 +108,11 @@ awaitable<void> CompletionBatcher::flush(std::string queue, std::shared_ptr<bool
     }
     if (batch.empty()) continue;
     const redis::RespValue& reply = result->back();
+    if (redis::is_transient_error(reply)) {  // nothing ran: the callers retry
+      after.to_expire.insert(after.to_expire.end(), expiring.begin(), expiring.end());
+      for (Item* item : batch) finish(*item, -1, make_error_code(redis::redis_errc::server_busy));
+      continue;
+    }
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const bool ok = !reply.is_error() && i < reply.elements.size();
       const int verdict = ok ? static_cast<int>(reply.elements[i].integer) : -1;

@@ -14,6 +14,7 @@
 #include "core/queue/queue_scripts.hpp"
 #include "core/queue/redis_job_codec.hpp"
 #include "core/queue/redis_keys.hpp"
+#include "core/redis/redis_errc.hpp"
 #include "core/support/log.hpp"
 
 namespace coqueue {
@@ -108,9 +109,21 @@ void RedisBroker::close() {
   hub_.notify_all();
 }
 
+// Redis may answer that it cannot serve now (loading its data after a restart, a busy script, a
+// replica after a failover): that is the backend being unavailable, not an answer to read.
+void throw_if_transient(const redis::Replies& replies, std::string_view what) {
+  for (const redis::RespValue& reply : replies) {
+    if (redis::is_transient_error(reply)) {
+      throw std::system_error(make_error_code(redis::redis_errc::server_busy),
+                              std::string(what) + ": " + reply.text);
+    }
+  }
+}
+
 awaitable<redis::Replies> RedisBroker::exec(redis::Request request) {
   redis::ExecResult result = co_await conn_.exec(std::move(request));
   if (!result) throw_redis(result.error(), "redis");
+  throw_if_transient(*result, "redis");
   co_return std::move(*result);
 }
 
@@ -120,6 +133,7 @@ awaitable<redis::RespValue> RedisBroker::run_script(redis::Script& script,
   redis::ExecResult result =
       co_await script.run(conn_, std::move(keys), std::move(args), settings_.redis.request_timeout);
   if (!result) throw_redis(result.error(), "redis script " + script.name());
+  throw_if_transient(*result, "redis script " + script.name());
   redis::RespValue reply = std::move(result->front());
   if (reply.is_error()) {
     throw std::runtime_error("redis script " + script.name() + " failed: " + reply.text);
@@ -203,6 +217,7 @@ awaitable<std::vector<EnqueueOutcome>> RedisBroker::enqueue_batch(std::vector<Jo
       co_await enqueue_script_.run_after(conn_, std::move(first), std::move(script_keys),
                                          std::move(script_args), settings_.redis.request_timeout);
   if (!result) throw_redis(result.error(), "redis script enqueue");
+  throw_if_transient(*result, "redis script enqueue");
   if (register_queue && result->size() == first_commands + 1) known_queues_.insert(q);
   const redis::RespValue& reply = result->back();
   if (reply.is_error()) throw std::runtime_error("redis script enqueue failed: " + reply.text);
@@ -358,8 +373,12 @@ awaitable<std::size_t> RedisBroker::take_now(const std::vector<std::string>& que
 awaitable<void> RedisBroker::release_stranded(const std::vector<std::string>& queues,
                                               const std::string& worker) {
   for (const std::string& q : queues) {
-    std::vector<std::string> script_keys{keys::processing(q, worker), keys::pending(q)};
-    std::vector<std::string> script_args{keys::job_prefix(q)};
+    std::vector<std::string> script_keys{keys::processing(q, worker), keys::pending(q),
+                                         keys::counts(q)};
+    std::vector<std::string> script_args{keys::job_prefix(q), worker};
+    for (const auto& [id, held] : held_) {
+      if (held.worker == worker && held.queue == q) script_args.push_back(id);
+    }
     const redis::RespValue returned =
         co_await run_script(release_script_, std::move(script_keys), std::move(script_args));
     if (returned.integer > 0) {
@@ -408,7 +427,9 @@ awaitable<std::optional<Job>> RedisBroker::claim(std::vector<std::string> queues
     } fetching{c};
     co_await prepare_to_claim(queues, worker_id, c);
     const std::size_t wanted = std::min(c.waiting, max_batch);
+    c.tidy = false;  // until take.lua answers: its effect is unknown if the reply is lost
     const std::size_t taken = co_await take_now(queues, worker_id, wanted, c.ready);
+    c.tidy = true;
     if (taken > 0) continue;
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
@@ -457,7 +478,8 @@ awaitable<void> RedisBroker::prepare_to_claim(const std::vector<std::string>& qu
     c.registered = true;
     c.tidy = true;
   } else if (!c.tidy) {
-    // A BLMOVE of this worker failed half way: the id it may have moved goes back to pending.
+    // A claim of this worker failed half way (its reply was lost): what it may have moved or
+    // activated goes back to pending.
     co_await release_stranded(queues, worker);
     c.tidy = true;
   }
@@ -496,7 +518,11 @@ awaitable<std::optional<Job>> RedisBroker::block_for_job(const std::vector<std::
   }
   lease.reset();  // the connection is free while this claim activates
   if (!moved->front().is_string()) co_return std::nullopt;
-  co_return co_await activate(q, moved->front().text, worker);
+  Claimers& c = claimers_[worker];
+  c.tidy = false;  // until activate.lua answers
+  std::optional<Job> job = co_await activate(q, moved->front().text, worker);
+  c.tidy = true;
+  co_return job;
 }
 
 awaitable<void> RedisBroker::sleep_until_woken(const std::vector<std::string>& queues,

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "core/redis/resp_value.hpp"
+
 namespace coqueue::redis {
 namespace {
 
@@ -22,6 +24,7 @@ class RedisCategory final : public std::error_category {
       case redis_errc::handshake_failed: return "Redis refused the connection handshake";
       case redis_errc::invalid_url: return "invalid Redis URL";
       case redis_errc::closed: return "connection closed";
+      case redis_errc::server_busy: return "Redis cannot serve now (loading, busy or read-only)";
     }
     return "redis error";
   }
@@ -51,8 +54,18 @@ std::string_view code_name(redis_errc e) {
     case redis_errc::handshake_failed: return "handshake_failed";
     case redis_errc::invalid_url: return "invalid_url";
     case redis_errc::closed: return "closed";
+    case redis_errc::server_busy: return "server_busy";
   }
   return "redis_error";
+}
+
+bool is_transient_error(const RespValue& reply) {
+  if (!reply.is_error()) return false;
+  for (const std::string_view prefix :
+       {"LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "READONLY"}) {
+    if (reply.text.starts_with(prefix)) return true;
+  }
+  return false;
 }
 
 }  // namespace coqueue::redis

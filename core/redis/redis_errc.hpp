@@ -19,11 +19,17 @@ enum class redis_errc {
   handshake_failed,    // HELLO/AUTH/SELECT refused: wrong password, unknown db, …
   invalid_url,         // a connection URL that cannot be parsed
   closed,              // the connection was shut down
+  server_busy,         // Redis answered that it cannot serve now (LOADING, BUSY, READONLY…)
 };
 
 const std::error_category& redis_category();
 std::error_code make_error_code(redis_errc e);
 std::string_view code_name(redis_errc e);
+
+struct RespValue;
+// An error reply that says Redis cannot serve the command now, not that the command is wrong:
+// it is loading its data, a script is busy, it is a replica or the cluster is down. Nothing ran.
+bool is_transient_error(const RespValue& reply);
 
 }  // namespace coqueue::redis
 

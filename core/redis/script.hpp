@@ -29,8 +29,7 @@ class Script {
   // `first` come first, the script's last. On NOSCRIPT all of it is sent again, so the commands
   // of `first` must be safe to repeat (SET, SADD, EXPIRE…).
   awaitable<ExecResult> run_after(Connection& conn, Request first, std::vector<std::string> keys,
-                                  std::vector<std::string> args,
-                                  std::chrono::milliseconds timeout);
+                                  std::vector<std::string> args, std::chrono::milliseconds timeout);
 
   // SCRIPT LOAD; run() calls it when needed.
   awaitable<std::error_code> load(Connection& conn, std::chrono::milliseconds timeout);

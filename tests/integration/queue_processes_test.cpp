@@ -266,5 +266,67 @@ TEST(QueueProcesses, WithAppendfsyncAlwaysACrashOfRedisLosesNoAcknowledgedJob) {
   RecordProperty("acknowledged_jobs", static_cast<int>(total_acked));
 }
 
+// Redis restarted (cleanly) under load, with two servers and two workers: every request is
+// either answered as usual or refused with a clear 503 and Retry-After, and every job a client
+// was told was accepted completes; with appendfsync always and everysec (a clean shutdown
+// syncs the file either way).
+class RedisRestart : public ::testing::TestWithParam<const char*> {};
+INSTANTIATE_TEST_SUITE_P(QueueProcesses, RedisRestart, ::testing::Values("always", "everysec"));
+
+TEST_P(RedisRestart, UnderLoadLosesNoAcceptedJob) {
+  RedisServer redis({"--appendonly", "yes", "--appendfsync", GetParam()});
+  std::vector<std::unique_ptr<ServerProcess>> servers;
+  for (int i = 0; i < 2; ++i) servers.push_back(redis_server_process(redis));
+  WorkerProcess w1(redis.url(), {"--concurrency", "8"});
+  WorkerProcess w2(redis.url(), {"--concurrency", "8"});
+
+  std::atomic<bool> stop{false};
+  std::vector<std::vector<std::string>> accepted(4);
+  std::vector<int> refused(4, 0);
+  std::vector<std::thread> producers;
+  for (int p = 0; p < 4; ++p) {
+    producers.emplace_back([&, p] {
+      HttpClient client(servers[p % 2]->port());
+      for (int i = 0; !stop; ++i) {
+        const HttpReply r = client.post_json(
+            "/jobs", R"({"type":"echo","payload":{"i":)" + std::to_string(i) + "}}");
+        if (r.status == 202) {
+          accepted[p].push_back(str(r.json().at("id")));
+        } else {
+          ASSERT_EQ(r.status, 503u) << r.body;
+          EXPECT_EQ(r.error_code(), "backend_unavailable");
+          EXPECT_EQ(r.headers.at("retry-after"), "1");
+          ++refused[p];
+          std::this_thread::sleep_for(10ms);
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(500ms);
+  redis.restart();  // a clean stop, then the append-only file is replayed
+  std::this_thread::sleep_for(1000ms);
+  stop = true;
+  for (auto& t : producers) t.join();
+
+  HttpClient reader(servers[1]->port());
+  std::size_t total = 0;
+  for (const auto& ids : accepted) {
+    total += ids.size();
+    for (const std::string& id : ids) {
+      HttpReply r;
+      ASSERT_TRUE(wait_until(
+          [&] {
+            r = reader.get("/jobs/" + id + "?wait_ms=1000");
+            return r.status == 200 && r.json().at("status") == "completed";
+          },
+          30s))
+          << id << ": " << r.status << " " << r.body;
+    }
+  }
+  EXPECT_GT(total, 100u);
+  RecordProperty("accepted", static_cast<int>(total));
+  RecordProperty("refused_503", refused[0] + refused[1] + refused[2] + refused[3]);
+}
+
 }  // namespace
 }  // namespace coqueue::test

@@ -125,5 +125,28 @@ TEST(ServerBackend, InProcessWorkersAreListedToo) {
   EXPECT_EQ(listed.at("workers").at(0).at("concurrency"), 2);
 }
 
+// Redis answering "cannot serve now" (here BUSY: a script runs too long; after a restart it is
+// LOADING) is the backend being unavailable: a 503, never a 404 for a job that exists.
+TEST(ServerBackend, ARedisThatCannotServeNowIsA503NotAnAnswer) {
+  RedisServer redis({"--busy-reply-threshold", "50"});
+  ServerProcess server({"--backend", "redis", "--redis", redis.url()});
+  HttpClient client(server.port());
+  const std::string id = client.submit(R"({"type":"echo","payload":1})");
+  RawConnection stuck(redis.port());
+  stuck.send("EVAL \"while true do end\" 0\r\n");
+  std::this_thread::sleep_for(200ms);
+  const HttpReply busy = client.get("/jobs/" + id);
+  EXPECT_EQ(busy.status, 503u) << busy.body;
+  EXPECT_EQ(busy.error_code(), "backend_unavailable");
+  EXPECT_EQ(client.post_json("/jobs", R"({"type":"echo"})").status, 503u);
+  redis.command("SCRIPT KILL");
+  HttpReply back;
+  for (int i = 0; i < 100 && back.status != 200; ++i) {
+    back = client.get("/jobs/" + id);
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(back.status, 200u) << back.body;
+}
+
 }  // namespace
 }  // namespace coqueue::test
