@@ -5,6 +5,7 @@
 #include <atomic>
 #include <csignal>
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -326,6 +327,59 @@ TEST_P(RedisRestart, UnderLoadLosesNoAcceptedJob) {
   EXPECT_GT(total, 100u);
   RecordProperty("accepted", static_cast<int>(total));
   RecordProperty("refused_503", refused[0] + refused[1] + refused[2] + refused[3]);
+}
+
+// The deployment of docs/deployment.md in small: two servers, three workers. Jobs are submitted
+// on one server and waited for on the other (woken by pub/sub), while one worker is stopped with
+// SIGTERM under load: nothing is lost, and nothing runs twice.
+TEST(QueueProcesses, TwoServersThreeWorkersAndAWorkerStoppedUnderLoad) {
+  RedisServer redis;
+  auto a = redis_server_process(redis);
+  auto b = redis_server_process(redis);
+  std::vector<std::unique_ptr<WorkerProcess>> workers;
+  for (int i = 0; i < 3; ++i) {
+    workers.push_back(std::make_unique<WorkerProcess>(
+        redis.url(), std::vector<std::string>{"--concurrency", "8", "--grace", "5s"}));
+  }
+  std::atomic<int> waited_ok{0};
+  std::vector<std::string> ids;
+  std::mutex ids_mutex;
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&, c] {
+      HttpClient submit_on(a->port());
+      HttpClient wait_on(b->port());
+      for (int i = 0; i < 150; ++i) {
+        // Short sleeps, so the stopped worker has runs in flight when the signal comes.
+        const std::string id = submit_on.submit(R"({"type":"sleep","payload":{"ms":)" +
+                                                std::to_string(1 + (i + c) % 5) + "}}");
+        {
+          std::lock_guard lock(ids_mutex);
+          ids.push_back(id);
+        }
+        const auto job = wait_on.get("/jobs/" + id + "?wait_ms=10000").json();
+        if (job.at("status") == "completed") ++waited_ok;
+      }
+    });
+  }
+  std::this_thread::sleep_for(300ms);
+  workers[0]->process().signal(SIGTERM);
+  EXPECT_EQ(workers[0]->process().wait_exit(10s), 0);
+  for (auto& t : clients) t.join();
+
+  EXPECT_EQ(waited_ok, 8 * 150);  // each wait on B ended with the completion, none timed out
+  for (std::size_t i = 1; i < workers.size(); ++i) {
+    workers[i]->process().signal(SIGTERM);
+    EXPECT_EQ(workers[i]->process().wait_exit(10s), 0);
+  }
+  std::vector<const ChildProcess*> logs;
+  for (auto& w : workers) logs.push_back(&w->process());
+  const auto starts = starts_by_job(logs);
+  EXPECT_EQ(starts.size(), ids.size());
+  int twice = 0;
+  for (const auto& [id, n] : starts) twice += n != 1;
+  EXPECT_EQ(twice, 0);
+  EXPECT_GT(workers[0]->process().count_events("job.finish"), 0u);  // it did work before it left
 }
 
 }  // namespace
