@@ -83,6 +83,8 @@ awaitable<Response> Api::dispatch(const RouteMatch& match, Request request,
     case RouteId::list_dead: co_return co_await handlers::list_dead(ctx, match.queue, target);
     case RouteId::requeue_dead: co_return co_await handlers::requeue_dead(ctx, match.queue);
     case RouteId::purge_dead: co_return co_await handlers::purge_dead(ctx, match.queue);
+    case RouteId::pause_queue: co_return co_await handlers::set_paused(ctx, match.queue, true);
+    case RouteId::resume_queue: co_return co_await handlers::set_paused(ctx, match.queue, false);
     case RouteId::healthz: co_return co_await handlers::healthz(ctx);
     case RouteId::readyz: co_return co_await handlers::readyz(ctx);
   }

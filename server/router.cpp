@@ -16,6 +16,8 @@ enum class Path {
   queues,
   queue_dead,
   queue_dead_requeue,
+  queue_pause,
+  queue_resume,
   workers,
   healthz,
   readyz,
@@ -28,7 +30,9 @@ struct Binding {
   RouteId id;
 };
 
-constexpr std::array<Binding, 12> bindings{{
+constexpr std::array<Binding, 14> bindings{{
+    {Path::queue_pause, Method::post, RouteId::pause_queue},
+    {Path::queue_resume, Method::post, RouteId::resume_queue},
     {Path::workers, Method::get, RouteId::list_workers},
     {Path::jobs, Method::post, RouteId::submit_job},
     {Path::jobs_batch, Method::post, RouteId::submit_batch},
@@ -83,6 +87,8 @@ Path classify(std::string_view path, std::string& job_id, std::string& queue) {
     queue = q->first;
     if (q->second == "/dead") return Path::queue_dead;
     if (q->second == "/dead/requeue") return Path::queue_dead_requeue;
+    if (q->second == "/pause") return Path::queue_pause;
+    if (q->second == "/resume") return Path::queue_resume;
   }
   return Path::unknown;
 }

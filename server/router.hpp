@@ -20,6 +20,8 @@ enum class RouteId {
   list_workers,
   requeue_dead,
   purge_dead,
+  pause_queue,
+  resume_queue,
   healthz,
   readyz,
 };

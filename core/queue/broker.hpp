@@ -111,6 +111,10 @@ class Broker {
   virtual awaitable<std::int64_t> requeue_dead(std::string queue) = 0;
   virtual awaitable<std::int64_t> purge_dead(std::string queue) = 0;
 
+  // A paused queue keeps taking jobs, but no worker claims from it until it is resumed; runs in
+  // flight go on. Resuming wakes the workers that wait on it.
+  virtual awaitable<void> set_paused(std::string queue, bool paused) = 0;
+
   // Job types. A worker advertises the types it can run (and again now and then); a server
   // accepts jobs of an advertised type even though it has no handler for it.
   virtual awaitable<void> advertise_types(std::vector<std::string> names) = 0;

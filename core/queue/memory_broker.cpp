@@ -119,6 +119,7 @@ awaitable<QueueStats> MemoryBroker::stats() {
   evict_expired();
   QueueStats stats;
   stats.queues = counts_;
+  stats.paused = paused_;
   co_return stats;
 }
 
@@ -203,6 +204,17 @@ awaitable<void> MemoryBroker::hand_back(std::string id, std::string worker_id) {
   wake_claimer(job.queue);
 }
 
+awaitable<void> MemoryBroker::set_paused(std::string queue, bool paused) {
+  if (paused) {
+    paused_.insert(queue);
+    co_return;
+  }
+  if (paused_.erase(queue) == 0) co_return;
+  // Wake as many waiting claims as there are jobs due.
+  const auto q = pending_.find(queue);
+  for (std::size_t i = 0; q != pending_.end() && i < q->second.size(); ++i) wake_claimer(queue);
+}
+
 void MemoryBroker::set_worker_status(std::string worker_id, boost::json::object status) {
   status["id"] = worker_id;
   worker_status_[std::move(worker_id)] = std::move(status);
@@ -225,6 +237,7 @@ std::size_t MemoryBroker::unfinished_jobs() const {
 std::optional<Job> MemoryBroker::take_next(const std::vector<std::string>& queues,
                                            const std::string& worker_id) {
   for (const std::string& queue : queues) {
+    if (paused_.contains(queue)) continue;
     const auto q = pending_.find(queue);
     if (q == pending_.end()) continue;
     std::deque<std::string>& ids = q->second;

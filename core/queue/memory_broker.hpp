@@ -62,6 +62,7 @@ class MemoryBroker final : public Broker {
 
   // Workers live in this process: nothing to prove or renew.
   awaitable<void> heartbeat(std::string) override { co_return; }
+  awaitable<void> set_paused(std::string queue, bool paused) override;
   void set_worker_status(std::string worker_id, boost::json::object status) override;
   awaitable<std::vector<boost::json::object>> workers() override;
 
@@ -114,6 +115,7 @@ class MemoryBroker final : public Broker {
   std::unordered_map<std::string, std::string> idempotency_;  // queue\nkey -> job id
   std::list<ClaimWaiter*> claim_waiters_;
   std::map<std::string, StatusCounts> counts_;
+  std::set<std::string> paused_;
   std::map<std::string, boost::json::object> worker_status_;  // in-process workers, by id
   std::size_t unfinished_ = 0;
   CompletionHub hub_;

@@ -1,5 +1,7 @@
 #include "core/queue/queue_stats.hpp"
 
+#include <boost/json/array.hpp>
+
 namespace coqueue {
 namespace {
 
@@ -28,6 +30,9 @@ boost::json::object to_json(const QueueStats& stats) {
   boost::json::object o;
   o["queues"] = std::move(queues);
   o["totals"] = counts_json(stats.totals());
+  boost::json::array paused;
+  for (const std::string& name : stats.paused) paused.push_back(boost::json::string(name));
+  o["paused"] = std::move(paused);
   return o;
 }
 

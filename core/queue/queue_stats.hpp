@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 
 #include <boost/json/object.hpp>
@@ -22,10 +23,11 @@ struct StatusCounts {
 
 struct QueueStats {
   std::map<std::string, StatusCounts> queues;
+  std::set<std::string> paused;  // queues whose jobs no worker takes until resumed
   StatusCounts totals() const;
 };
 
-// {"queues": {"<name>": {"queued": n, ...}}, "totals": {...}}
+// {"queues": {"<name>": {"queued": n, ...}}, "totals": {...}, "paused": ["<name>", ...]}
 boost::json::object to_json(const QueueStats& stats);
 
 }  // namespace coqueue

@@ -324,11 +324,14 @@ awaitable<QueueStats> RedisBroker::stats() {
   redis::Request counts;
   for (const redis::RespValue& name : names.front().elements) {
     counts.push("HGETALL", keys::counts(name.text));
+    counts.push("EXISTS", keys::paused(name.text));
   }
   const redis::Replies replies = co_await exec(std::move(counts));
-  for (std::size_t i = 0; i < replies.size(); ++i) {
-    StatusCounts& c = stats.queues[names.front().elements[i].text];
-    const auto& e = replies[i].elements;
+  for (std::size_t i = 0; 2 * i < replies.size(); ++i) {
+    const std::string& name = names.front().elements[i].text;
+    if (replies[2 * i + 1].integer == 1) stats.paused.insert(name);
+    StatusCounts& c = stats.queues[name];
+    const auto& e = replies[2 * i].elements;
     for (std::size_t j = 0; j + 1 < e.size(); j += 2) {
       if (auto status = parse_job_status(e[j].text)) c[*status] = std::stoll(e[j + 1].text);
     }
@@ -339,7 +342,8 @@ awaitable<QueueStats> RedisBroker::stats() {
 awaitable<std::optional<Job>> RedisBroker::activate(const std::string& queue, const std::string& id,
                                                     const std::string& worker) {
   std::vector<std::string> script_keys{keys::job(queue, id), keys::processing(queue, worker),
-                                       keys::counts(queue)};
+                                       keys::counts(queue), keys::pending(queue),
+                                       keys::paused(queue)};
   std::vector<std::string> script_args{id, worker, now_ms(), ms(settings_.lease)};
   const redis::RespValue reply =
       co_await run_script(activate_script_, std::move(script_keys), std::move(script_args));
@@ -349,17 +353,21 @@ awaitable<std::optional<Job>> RedisBroker::activate(const std::string& queue, co
 
 awaitable<std::size_t> RedisBroker::take_now(const std::vector<std::string>& queues,
                                              const std::string& worker, std::size_t wanted,
-                                             std::deque<Job>& into) {
+                                             std::deque<Job>& into, std::set<std::string>& paused) {
   std::size_t taken = 0;
   for (const std::string& q : queues) {
     if (taken >= wanted) break;
     std::vector<std::string> script_keys{keys::pending(q), keys::processing(q, worker),
-                                         keys::counts(q)};
+                                         keys::counts(q), keys::paused(q)};
     std::vector<std::string> script_args{
         worker, now_ms(), ms(settings_.lease), keys::job_prefix(q), std::to_string(wanted - taken),
         q};
     const redis::RespValue reply =
         co_await run_script(take_script_, std::move(script_keys), std::move(script_args));
+    if (reply.type == redis::RespType::integer) {  // paused
+      paused.insert(q);
+      continue;
+    }
     for (const redis::RespValue& hash : reply.elements) {
       if (std::optional<Job> job = hold(q, worker, hash)) {
         into.push_back(std::move(*job));
@@ -428,13 +436,18 @@ awaitable<std::optional<Job>> RedisBroker::claim(std::vector<std::string> queues
     co_await prepare_to_claim(queues, worker_id, c);
     const std::size_t wanted = std::min(c.waiting, max_batch);
     c.tidy = false;  // until take.lua answers: its effect is unknown if the reply is lost
-    const std::size_t taken = co_await take_now(queues, worker_id, wanted, c.ready);
+    std::set<std::string> paused;
+    const std::size_t taken = co_await take_now(queues, worker_id, wanted, c.ready, paused);
     c.tidy = true;
     if (taken > 0) continue;
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0 || queues.empty()) co_return std::nullopt;
-    std::optional<Job> waited = co_await block_for_job(queues, worker_id, deadline);
+    std::vector<std::string> open;  // the queues to wait on: the ones not paused
+    for (const std::string& q : queues) {
+      if (!paused.contains(q)) open.push_back(q);
+    }
+    std::optional<Job> waited = co_await block_for_job(open, worker_id, deadline);
     if (waited) c.ready.push_back(std::move(*waited));
   }
 }
@@ -498,6 +511,13 @@ awaitable<std::optional<Job>> RedisBroker::block_for_job(const std::vector<std::
       std::min(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()),
                settings_.max_block);
   if (block.count() <= 0) co_return std::nullopt;
+  if (queues.empty()) {
+    // Every queue is paused: look again after max_block (a resume is seen by then).
+    lease.reset();
+    asio::steady_timer pause(ex_, block);
+    co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_return std::nullopt;
+  }
   if (queues.size() > 1) {
     co_await sleep_until_woken(queues, worker, std::move(*lease), block);
     co_return std::nullopt;  // the claim looks at every queue again
@@ -625,6 +645,22 @@ awaitable<FailOutcome> RedisBroker::end_run(std::string id, std::string worker_i
           {{"job_id", id}, {"worker", worker_id}, {"reason", "the run no longer holds the job"}});
       co_return FailOutcome::ignored;
   }
+}
+
+awaitable<void> RedisBroker::set_paused(std::string queue, bool paused) {
+  redis::Request change;
+  if (paused) {
+    change.push("SET", keys::paused(queue), "1");
+    change.push("SADD", keys::queues(), queue);
+    co_await exec(std::move(change));
+    co_return;
+  }
+  // Resumed: the workers asleep on it wake now (single-queue workers see it within max_block).
+  change.push("DEL", keys::paused(queue));
+  change.push("SMEMBERS", keys::sleepers(queue));
+  change.push("DEL", keys::sleepers(queue));
+  const redis::Replies replies = co_await exec(std::move(change));
+  co_await wake(replies[1]);
 }
 
 void RedisBroker::set_worker_status(std::string worker_id, boost::json::object status) {

@@ -96,6 +96,7 @@ class RedisBroker final : public Broker {
 
   awaitable<void> heartbeat(std::string worker_id) override;
   void set_worker_status(std::string worker_id, boost::json::object status) override;
+  awaitable<void> set_paused(std::string queue, bool paused) override;
   awaitable<std::vector<boost::json::object>> workers() override;
 
   awaitable<DeadLetters> dead_letters(std::string queue, std::size_t offset,
@@ -162,8 +163,10 @@ class RedisBroker final : public Broker {
   awaitable<std::optional<Job>> activate(const std::string& queue, const std::string& id,
                                          const std::string& worker);
   // Up to `wanted` due jobs of the first queues that have them, activated, appended to `into`.
+  // Paused queues are left out and named in `paused`.
   awaitable<std::size_t> take_now(const std::vector<std::string>& queues, const std::string& worker,
-                                  std::size_t wanted, std::deque<Job>& into);
+                                  std::size_t wanted, std::deque<Job>& into,
+                                  std::set<std::string>& paused);
   // Runs of `worker` that a previous life of it left behind go back to pending (or to the dead
   // letters), before this life claims anything.
   awaitable<void> recover_own(const std::vector<std::string>& queues, const std::string& worker);

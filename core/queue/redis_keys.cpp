@@ -60,6 +60,10 @@ std::string sleepers(std::string_view queue) {
   return tagged(queue, "sleepers");
 }
 
+std::string paused(std::string_view queue) {
+  return tagged(queue, "paused");
+}
+
 std::string wake(std::string_view worker) {
   std::string k(prefix);
   k += ":wake:{";

@@ -21,6 +21,7 @@ std::string counts(std::string_view queue);                               // HAS
 std::string idempotency(std::string_view queue, std::string_view key);    // STRING -> job id
 std::string workers(std::string_view queue);   // SET of workers that claimed from the queue
 std::string sleepers(std::string_view queue);  // SET of workers waiting on their wake list
+std::string paused(std::string_view queue);    // STRING, present while the queue is paused
 
 // Per worker, hash tag {worker}:
 std::string wake(std::string_view worker);  // LIST a producer pushes to when it wakes a sleeper

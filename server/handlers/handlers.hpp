@@ -32,6 +32,7 @@ awaitable<Response> list_workers(Context ctx);
 awaitable<Response> list_dead(Context ctx, std::string queue, boost::urls::url_view target);
 awaitable<Response> requeue_dead(Context ctx, std::string queue);
 awaitable<Response> purge_dead(Context ctx, std::string queue);
+awaitable<Response> set_paused(Context ctx, std::string queue, bool paused);
 awaitable<Response> healthz(Context ctx);
 awaitable<Response> readyz(Context ctx);
 

@@ -457,6 +457,34 @@ TYPED_TEST(BrokerContractTest, ManyJobsAtOnceAreAnsweredInOrder) {
   EXPECT_EQ(this->claim({"a"})->id, out[1]->job.id);  // first in, first out, as one by one
 }
 
+TYPED_TEST(BrokerContractTest, APausedQueueTakesJobsButGivesNoneUntilResumed) {
+  const Job first = this->enqueue(this->spec("echo", "p"));
+  this->enqueue(this->spec("echo", "other"));
+  test::run(this->io, this->broker().set_paused("p", true));
+  EXPECT_TRUE(test::run(this->io, this->broker().stats()).paused.contains("p"));
+  EXPECT_FALSE(this->claim({"p"}, "w1", 150ms));
+  const auto other = this->claim({"p", "other"}, "w1");  // the other queue still serves
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->queue, "other");
+  this->enqueue(this->spec("echo", "p"));  // submissions go on
+
+  std::optional<Job> got;
+  bool returned = false;
+  asio::co_spawn(this->io, this->broker().claim({"p"}, "w2", 10s),
+                 [&](std::exception_ptr, std::optional<Job> job) {
+                   got = std::move(job);
+                   returned = true;
+                 });
+  test::run_for(this->io, 100ms);
+  EXPECT_FALSE(returned);
+  test::run(this->io, this->broker().set_paused("p", false));
+  const auto until = Clock::now() + 5s;
+  while (!returned && Clock::now() < until) test::run_for(this->io, 5ms);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->id, first.id);
+  EXPECT_FALSE(test::run(this->io, this->broker().stats()).paused.contains("p"));
+}
+
 TYPED_TEST(BrokerContractTest, IdempotencyKeyReturnsTheFirstJobOrConflicts) {
   JobSpec s = this->spec();
   s.idempotency_key = "order-1";

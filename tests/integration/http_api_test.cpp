@@ -322,5 +322,20 @@ TEST(HttpQueueCap, AFullQueueAnswers429WithRetryAfter) {
   EXPECT_EQ(client.get("/queues").json().at("totals").at("queued"), 3);
 }
 
+TEST(HttpQueuePause, APausedQueueKeepsItsJobsUntilResumed) {
+  ServerProcess server({"--workers", "2"});
+  HttpClient client(server.port());
+  const HttpReply paused = client.post_json("/queues/default/pause", "");
+  ASSERT_EQ(paused.status, 200u) << paused.body;
+  EXPECT_EQ(paused.json().at("paused"), true);
+  EXPECT_EQ(client.get("/queues").json().at("paused").at(0), "default");
+  const std::string id = client.submit(R"({"type": "echo", "payload": 1})");
+  EXPECT_EQ(client.get("/jobs/" + id + "?wait_ms=300").json().at("status"), "queued");
+  EXPECT_EQ(client.post_json("/queues/default/resume", "").json().at("paused"), false);
+  EXPECT_EQ(client.get("/jobs/" + id + "?wait_ms=5000").json().at("status"), "completed");
+  EXPECT_TRUE(client.get("/queues").json().at("paused").as_array().empty());
+  EXPECT_EQ(client.post_json("/queues/bad%20name/pause", "").error_code(), "invalid_queue");
+}
+
 }  // namespace
 }  // namespace coqueue::test

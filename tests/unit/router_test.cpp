@@ -39,6 +39,8 @@ TEST(Router, DeadLetterRoutes) {
   EXPECT_EQ(matched(Method::get, "/queues/emails/dead"), RouteId::list_dead);
   EXPECT_EQ(matched(Method::delete_, "/queues/emails/dead"), RouteId::purge_dead);
   EXPECT_EQ(matched(Method::post, "/queues/emails/dead/requeue"), RouteId::requeue_dead);
+  EXPECT_EQ(matched(Method::post, "/queues/emails/pause"), RouteId::pause_queue);
+  EXPECT_EQ(matched(Method::post, "/queues/emails/resume"), RouteId::resume_queue);
   EXPECT_EQ(std::get<RouteMatch>(route(Method::get, "/queues/emails/dead")).queue, "emails");
   EXPECT_EQ(missed(Method::get, "/jobs/abc/retry").allow, "POST");
   EXPECT_EQ(missed(Method::post, "/queues/emails/dead").allow, "GET, DELETE");

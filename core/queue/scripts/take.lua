@@ -3,12 +3,14 @@
 -- left in a processing list unactivated. Ids of jobs cancelled while they waited are dropped on
 -- the way.
 -- KEYS[1] pending list      KEYS[2] processing list of the worker    KEYS[3] counts hash
+-- KEYS[4] the queue's paused marker
 -- ARGV[1] worker id         ARGV[2] now (unix ms)    ARGV[3] lease (ms)
 -- ARGV[4] job key prefix of the queue (job hashes are read by id; same hash tag, same slot)
 -- ARGV[5] at most this many jobs   ARGV[6] queue name
--- Returns an array of jobs, each a flat field/value array of the fields a worker needs (not the
+-- Returns -1 when the queue is paused; else an array of jobs, each a flat field/value array of the fields a worker needs (not the
 -- whole hash), empty when no due job is left. Each job's `run` field (one more than the job's
 -- last run, never reused) is that run's fencing token.
+if redis.call('EXISTS', KEYS[4]) == 1 then return -1 end
 local wanted = tonumber(ARGV[5])
 local now = ARGV[2]
 local lease_until = tonumber(now) + tonumber(ARGV[3])
