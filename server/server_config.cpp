@@ -32,6 +32,9 @@ void declare_server_options(CommandLine& cli) {
   cli.add("retry-base", "1s", "delay before the first retry of a failed run (doubles each time)");
   cli.add("retry-cap", "10m", "longest delay between retries");
   cli.add("result-ttl", "1h", "how long finished jobs stay readable");
+  cli.add("idempotency-ttl", "24h",
+          "how long an idempotency_key keeps naming its first job (Redis backend; in memory, "
+          "as long as the job is kept)");
   cli.add("max-finished", "100000", "finished jobs kept at most (memory backend)");
   cli.add("max-queued", "0",
           "waiting (queued or scheduled) jobs a queue may hold; more are refused with 429 "
@@ -99,6 +102,8 @@ std::variant<ServerConfig, std::string> read_server_config(const CommandLine& cl
   c.redis.max_queue_length = c.memory.max_queue_length;
   c.redis.retry = c.memory.retry;
   c.redis.result_ttl = c.memory.result_ttl;
+  c.redis.idempotency_ttl = r.duration("idempotency-ttl");
+  if (c.redis.idempotency_ttl.count() <= 0) r.fail("idempotency-ttl", "a positive duration");
   c.memory.max_finished_jobs = static_cast<std::size_t>(r.integer("max-finished", 0, 100'000'000));
 
   c.log.role = "server";

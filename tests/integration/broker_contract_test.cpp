@@ -30,9 +30,11 @@ RetryPolicy fast_retries() {
 struct MemoryBackend {
   static constexpr const char* name = "memory";
   std::unique_ptr<MemoryBroker> broker;
-  void make(asio::io_context& io, std::size_t max_queue_length = 0) {
+  void make(asio::io_context& io, std::size_t max_queue_length = 0,
+            std::chrono::milliseconds result_ttl = std::chrono::hours(1)) {
     MemoryBrokerSettings s;
     s.max_queue_length = max_queue_length;
+    s.result_ttl = result_ttl;
     s.retry = fast_retries();
     broker = std::make_unique<MemoryBroker>(io.get_executor(), s);
   }
@@ -44,9 +46,11 @@ struct RedisBackend {
   explicit RedisBackend(std::vector<std::string> redis_args) : redis(std::move(redis_args)) {}
   test::RedisServer redis;
   std::unique_ptr<RedisBroker> broker;
-  void make(asio::io_context& io, std::size_t max_queue_length) {
+  void make(asio::io_context& io, std::size_t max_queue_length,
+            std::chrono::milliseconds result_ttl = std::chrono::hours(1)) {
     RedisBrokerSettings s;
     s.max_queue_length = max_queue_length;
+    s.result_ttl = result_ttl;
     make(io, s);
   }
   void make(asio::io_context& io, RedisBrokerSettings s = {}) {
@@ -485,6 +489,22 @@ TYPED_TEST(BrokerContractTest, APausedQueueTakesJobsButGivesNoneUntilResumed) {
   EXPECT_FALSE(test::run(this->io, this->broker().stats()).paused.contains("p"));
 }
 
+TYPED_TEST(BrokerContractTest, AFinishedJobIsForgottenAfterItsResultTtl) {
+  TypeParam short_lived;
+  short_lived.make(this->io, 0, 300ms);
+  Broker& broker = *short_lived.broker;
+  const std::string id = test::run(this->io, broker.enqueue(this->spec()))->job.id;
+  ASSERT_TRUE(test::run(this->io, broker.claim({"default"}, "w1", 0ms)));
+  test::run(this->io, broker.complete(id, "w1", boost::json::value(1)));
+  EXPECT_TRUE(test::run(this->io, broker.get(id)));  // readable for a while
+  const auto until = Clock::now() + 5s;
+  while (test::run(this->io, broker.get(id)) && Clock::now() < until) {
+    test::run_for(this->io, 50ms);
+  }
+  EXPECT_FALSE(test::run(this->io, broker.get(id)));
+  EXPECT_GE(test::run(this->io, broker.stats()).queues.at("default")[JobStatus::completed], 1);
+}
+
 TYPED_TEST(BrokerContractTest, IdempotencyKeyReturnsTheFirstJobOrConflicts) {
   JobSpec s = this->spec();
   s.idempotency_key = "order-1";
@@ -559,6 +579,11 @@ TYPED_TEST(BrokerContractTest, AProcessorRunsJobsThroughTheBroker) {
   JobSpec long_sleep = this->spec("sleep");
   long_sleep.payload = {{"ms", 30'000}};
   const std::string cancelled = this->enqueue(long_sleep).id;
+  JobSpec too_slow = this->spec("sleep");
+  too_slow.payload = {{"ms", 30'000}};
+  too_slow.timeout_ms = 50;
+  too_slow.max_attempts = 1;
+  const std::string timed_out = this->enqueue(too_slow).id;
 
   const auto wait_end = [&](const std::string& id) {
     const auto until = Clock::now() + 10s;
@@ -574,6 +599,9 @@ TYPED_TEST(BrokerContractTest, AProcessorRunsJobsThroughTheBroker) {
     EXPECT_EQ(done.status, JobStatus::completed);
     EXPECT_EQ(*done.result, static_cast<std::int64_t>(i));
   }
+  const Job slow = wait_end(timed_out);
+  EXPECT_EQ(slow.status, JobStatus::failed);
+  EXPECT_EQ(slow.error, "timeout");
   const Job second_try = wait_end(retried);
   EXPECT_EQ(second_try.status, JobStatus::completed);
   EXPECT_EQ(second_try.attempts, 2);
