@@ -706,19 +706,28 @@ awaitable<void> RedisBroker::heartbeat(std::string worker_id) {
   const std::string value = status != worker_status_.end() ? status->second : "{}";
   beat.push("SET", keys::worker_alive(worker_id), value, "PX", settings_.worker_ttl.count());
   co_await exec(std::move(beat));
-  std::vector<std::pair<std::string, Held>> runs;
+  // One extend.lua call per queue for every run this worker holds in it.
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>>
+      runs;  // queue -> (id, run)
   for (const auto& [id, held] : held_) {
-    if (held.worker == worker_id) runs.emplace_back(id, held);
+    if (held.worker == worker_id) runs[held.queue].emplace_back(id, held.run);
   }
-  for (const auto& [id, held] : runs) {
-    std::vector<std::string> script_keys{keys::job(held.queue, id)};
-    std::vector<std::string> script_args{worker_id, held.run, now_ms(), ms(settings_.lease)};
+  for (const auto& [q, held_here] : runs) {
+    std::vector<std::string> script_keys;
+    std::vector<std::string> script_args{worker_id, now_ms(), ms(settings_.lease)};
+    for (const auto& [id, run] : held_here) {
+      script_keys.push_back(keys::job(q, id));
+      script_args.push_back(run);
+    }
     const redis::RespValue renewed =
         co_await run_script(extend_script_, std::move(script_keys), std::move(script_args));
-    if (renewed.integer == 0 && held_.contains(id)) {
-      // Recovered or ended elsewhere: this run is fenced off; stop its handler.
-      log::warn("job.run_lost", {{"job_id", id}, {"worker", worker_id}});
-      if (cancel_listener_) cancel_listener_(id);
+    for (std::size_t i = 0; i < held_here.size() && i < renewed.elements.size(); ++i) {
+      const std::string& id = held_here[i].first;
+      if (renewed.elements[i].integer == 0 && held_.contains(id)) {
+        // Recovered or ended elsewhere: this run is fenced off; stop its handler.
+        log::warn("job.run_lost", {{"job_id", id}, {"worker", worker_id}});
+        if (cancel_listener_) cancel_listener_(id);
+      }
     }
   }
 }
