@@ -55,6 +55,10 @@ awaitable<boost::json::value> count_words(JobContext& ctx) {
     }
   });
 
+  // Progress shows in the job record (GET /jobs/<id>) while the job runs, and stays after.
+  boost::json::object progress{{"stage", "ranking"}, {"words", words}};
+  co_await ctx.report_progress(std::move(progress));
+
   std::vector<std::pair<std::string, std::int64_t>> sorted(counts.begin(), counts.end());
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });

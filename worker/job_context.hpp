@@ -17,7 +17,11 @@ class CpuPool;
 
 class JobContext {
  public:
-  JobContext(const Job& job, executor ex, CpuPool& cpu, std::stop_token stop);
+  // Sends a progress report of this run to the backend.
+  using ProgressReporter = std::function<awaitable<void>(boost::json::value)>;
+
+  JobContext(const Job& job, executor ex, CpuPool& cpu, std::stop_token stop,
+             ProgressReporter reporter = {});
 
   const Job& job() const { return job_; }
   const boost::json::value& payload() const { return job_.payload; }
@@ -34,11 +38,18 @@ class JobContext {
   // Runs `work` on the CPU pool and resumes here when it is done; throws if the run was stopped.
   awaitable<void> run_cpu(std::function<void(std::stop_token)> work);
 
+  // Records how far the run got (any JSON, at most 64 KiB serialized): the job record shows it
+  // as "progress", the last report of the last run, also after the job ended. Best effort: a report
+  // that cannot be stored is logged and dropped, never failing the run. Throws
+  // std::invalid_argument for an oversized report.
+  awaitable<void> report_progress(boost::json::value progress);
+
  private:
   const Job& job_;
   executor ex_;
   CpuPool& cpu_;
   std::stop_token stop_;
+  ProgressReporter reporter_;
 };
 
 }  // namespace coqueue::worker

@@ -172,7 +172,10 @@ awaitable<void> Processor::run(Job job) {
       });
     }
 
-    JobContext ctx(job, ex_, cpu_, run->stop.get_token());
+    JobContext::ProgressReporter reporter = [this, id = job.id](boost::json::value progress) {
+      return report_progress(id, std::move(progress));  // not a coroutine itself: no captures held
+    };
+    JobContext ctx(job, ex_, cpu_, run->stop.get_token(), std::move(reporter));
     auto [failure, result] = co_await asio::co_spawn(
         ex_, invoke(type->run, ctx),
         asio::bind_cancellation_slot(run->signal.slot(), asio::as_tuple(asio::use_awaitable)));
@@ -202,6 +205,14 @@ awaitable<void> Processor::run(Job job) {
                             {"outcome", outcome},
                             {"error", error},
                             {"duration_ms", static_cast<double>(took.count()) / 1000.0}});
+}
+
+awaitable<void> Processor::report_progress(std::string job_id, boost::json::value progress) {
+  try {
+    co_await broker_.report_progress(job_id, settings_.worker_id, std::move(progress));
+  } catch (const std::exception& e) {
+    log::warn("job.progress_dropped", {{"job_id", job_id}, {"error", e.what()}});
+  }
 }
 
 awaitable<std::string> Processor::settle(std::string job_id, Ending ending,

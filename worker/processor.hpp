@@ -76,6 +76,7 @@ class Processor {
   awaitable<void> heartbeat_loop();
   boost::json::object status() const;
   awaitable<void> run(Job job);
+  awaitable<void> report_progress(std::string job_id, boost::json::value progress);
   awaitable<std::string> settle(std::string job_id, Ending ending, boost::json::value result,
                                 std::string error);
   awaitable<void> sleep_for(std::chrono::milliseconds duration);

@@ -33,6 +33,7 @@ boost::json::object to_json(const Job& job) {
   o["finished_at"] = time_or_null(job.finished_at);
   o["scheduled_for"] = time_or_null(job.run_at);
   o["result"] = job.result ? *job.result : boost::json::value(nullptr);
+  o["progress"] = job.progress ? *job.progress : boost::json::value(nullptr);
   o["error"] = or_null(job.error);
   o["worker"] = or_null(job.worker);
   o["cancel_requested"] = job.cancel_requested;

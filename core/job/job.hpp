@@ -28,6 +28,7 @@ struct Job {
   std::optional<SystemTime> finished_at;
   std::optional<SystemTime> run_at;  // while scheduled: when it becomes due
   std::optional<boost::json::value> result;
+  std::optional<boost::json::value> progress;  // what the handler last reported, if anything
   std::optional<std::string> error;   // the last failed run's error
   std::optional<std::string> worker;  // the worker that ran it last
   bool cancel_requested = false;

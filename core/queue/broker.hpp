@@ -97,6 +97,9 @@ class Broker {
   // found lost meanwhile (recovered, so fenced off) is reported to the cancel listener, so its
   // handler stops. Call it well within the lease.
   virtual awaitable<void> heartbeat(std::string worker_id) = 0;
+  // A running job's progress, as its handler reports it; ignored for a run no longer held.
+  virtual awaitable<void> report_progress(std::string id, std::string worker_id,
+                                          boost::json::value progress) = 0;
   // What a live worker says about itself (host, pid, queues, load...), written with its next
   // heartbeats; workers() lists the live workers with theirs, each with its "id".
   virtual void set_worker_status(std::string worker_id, boost::json::object status) = 0;

@@ -204,6 +204,12 @@ awaitable<void> MemoryBroker::hand_back(std::string id, std::string worker_id) {
   wake_claimer(job.queue);
 }
 
+awaitable<void> MemoryBroker::report_progress(std::string id, std::string worker_id,
+                                              boost::json::value progress) {
+  if (Entry* entry = running_entry(id, worker_id)) entry->job.progress = std::move(progress);
+  co_return;
+}
+
 awaitable<void> MemoryBroker::set_paused(std::string queue, bool paused) {
   if (paused) {
     paused_.insert(queue);

@@ -63,6 +63,8 @@ class MemoryBroker final : public Broker {
   // Workers live in this process: nothing to prove or renew.
   awaitable<void> heartbeat(std::string) override { co_return; }
   awaitable<void> set_paused(std::string queue, bool paused) override;
+  awaitable<void> report_progress(std::string id, std::string worker_id,
+                                  boost::json::value progress) override;
   void set_worker_status(std::string worker_id, boost::json::object status) override;
   awaitable<std::vector<boost::json::object>> workers() override;
 

@@ -19,5 +19,6 @@ extern const std::string_view recover_lua;
 extern const std::string_view hand_back_lua;
 extern const std::string_view requeue_dead_lua;
 extern const std::string_view purge_dead_lua;
+extern const std::string_view progress_lua;
 
 }  // namespace coqueue::scripts

@@ -72,6 +72,7 @@ RedisBroker::RedisBroker(executor ex, RedisBrokerSettings settings)
       hand_back_script_("hand_back", std::string(scripts::hand_back_lua)),
       requeue_dead_script_("requeue_dead", std::string(scripts::requeue_dead_lua)),
       purge_dead_script_("purge_dead", std::string(scripts::purge_dead_lua)),
+      progress_script_("progress", std::string(scripts::progress_lua)),
       completions_(ex, conn_,
                    {settings_.result_ttl, settings_.redis.request_timeout, /*max_batch=*/200}),
       hub_(ex),
@@ -645,6 +646,16 @@ awaitable<FailOutcome> RedisBroker::end_run(std::string id, std::string worker_i
           {{"job_id", id}, {"worker", worker_id}, {"reason", "the run no longer holds the job"}});
       co_return FailOutcome::ignored;
   }
+}
+
+awaitable<void> RedisBroker::report_progress(std::string id, std::string worker_id,
+                                             boost::json::value progress) {
+  const auto it = held_.find(id);
+  if (it == held_.end() || it->second.worker != worker_id) co_return;
+  const std::string q = it->second.queue;
+  std::vector<std::string> script_keys{keys::job(q, id)};
+  std::vector<std::string> script_args{worker_id, it->second.run, boost::json::serialize(progress)};
+  co_await run_script(progress_script_, std::move(script_keys), std::move(script_args));
 }
 
 awaitable<void> RedisBroker::set_paused(std::string queue, bool paused) {

@@ -97,6 +97,8 @@ class RedisBroker final : public Broker {
   awaitable<void> heartbeat(std::string worker_id) override;
   void set_worker_status(std::string worker_id, boost::json::object status) override;
   awaitable<void> set_paused(std::string queue, bool paused) override;
+  awaitable<void> report_progress(std::string id, std::string worker_id,
+                                  boost::json::value progress) override;
   awaitable<std::vector<boost::json::object>> workers() override;
 
   awaitable<DeadLetters> dead_letters(std::string queue, std::size_t offset,
@@ -190,7 +192,7 @@ class RedisBroker final : public Broker {
   std::unique_ptr<redis::Subscriber::Subscription> cancels_;
   redis::Script enqueue_script_, take_script_, activate_script_, release_script_, fail_script_,
       cancel_script_, promote_script_, extend_script_, recover_script_, hand_back_script_,
-      requeue_dead_script_, purge_dead_script_;
+      requeue_dead_script_, purge_dead_script_, progress_script_;
   CompletionBatcher completions_;
   CompletionHub hub_;
   CancelListener cancel_listener_;

@@ -47,6 +47,8 @@ std::optional<Job> job_from_redis_hash(const redis::RespValue& reply) {
       job.payload = to_json_value(value);
     } else if (field == "status") {
       job.status = parse_job_status(value).value_or(JobStatus::queued);
+    } else if (field == "progress") {
+      job.progress = to_json_value(value);
     } else if (field == "lost_at") {
       job.lost_at = to_time(value);
     } else if (field == "attempts") {

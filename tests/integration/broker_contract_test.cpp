@@ -505,6 +505,17 @@ TYPED_TEST(BrokerContractTest, AFinishedJobIsForgottenAfterItsResultTtl) {
   EXPECT_GE(test::run(this->io, broker.stats()).queues.at("default")[JobStatus::completed], 1);
 }
 
+TYPED_TEST(BrokerContractTest, ProgressOfARunningJobIsInItsRecord) {
+  const Job job = this->enqueue(this->spec());
+  EXPECT_FALSE(this->get(job.id).progress);
+  this->claim();
+  test::run(this->io, this->broker().report_progress(job.id, "w1", {{"done", 40}}));
+  test::run(this->io, this->broker().report_progress(job.id, "intruder", {{"done", 99}}));
+  EXPECT_EQ(this->get(job.id).progress->at("done"), 40);
+  test::run(this->io, this->broker().complete(job.id, "w1", nullptr));
+  EXPECT_EQ(this->get(job.id).progress->at("done"), 40);  // the last report stays
+}
+
 TYPED_TEST(BrokerContractTest, IdempotencyKeyReturnsTheFirstJobOrConflicts) {
   JobSpec s = this->spec();
   s.idempotency_key = "order-1";

@@ -42,6 +42,7 @@ TEST(JobTypes, AWorkerProgramsOwnTypeIsAdvertisedAndRuns) {
   EXPECT_EQ(done.at("result").at("top").at("a"), 3);
   EXPECT_EQ(done.at("result").at("top").at("b"), 2);
   EXPECT_FALSE(done.at("result").at("top").as_object().contains("c"));
+  EXPECT_EQ(done.at("progress").at("stage"), "ranking");  // reported by the handler
 
   // The server has no handler for it, so a bad payload is the worker's to refuse: the run fails.
   const std::string bad =
