@@ -62,7 +62,7 @@ std::string_view code_name(redis_errc e) {
 bool is_transient_error(const RespValue& reply) {
   if (!reply.is_error()) return false;
   for (const std::string_view prefix :
-       {"LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "READONLY"}) {
+       {"LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "READONLY", "OOM"}) {
     if (reply.text.starts_with(prefix)) return true;
   }
   return false;

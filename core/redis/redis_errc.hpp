@@ -28,7 +28,8 @@ std::string_view code_name(redis_errc e);
 
 struct RespValue;
 // An error reply that says Redis cannot serve the command now, not that the command is wrong:
-// it is loading its data, a script is busy, it is a replica or the cluster is down. Nothing ran.
+// it is loading its data, a script is busy, it is a replica, the cluster is down, or it is out
+// of memory (maxmemory with noeviction). Nothing ran.
 bool is_transient_error(const RespValue& reply);
 
 }  // namespace coqueue::redis

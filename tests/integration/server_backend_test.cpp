@@ -148,5 +148,20 @@ TEST(ServerBackend, ARedisThatCannotServeNowIsA503NotAnAnswer) {
   EXPECT_EQ(back.status, 200u) << back.body;
 }
 
+// A Redis at its memory limit (noeviction) refuses writes: a 503, and what is stored stays.
+TEST(ServerBackend, AFullRedisRefusesSubmissionsWithA503) {
+  RedisServer redis({"--maxmemory-policy", "noeviction"});
+  ServerProcess server({"--backend", "redis", "--redis", redis.url()});
+  HttpClient client(server.port());
+  const std::string id = client.submit(R"({"type":"echo","payload":1})");
+  redis.command("CONFIG SET maxmemory 1");  // anything used is over the limit now
+  const HttpReply full = client.post_json("/jobs", R"({"type":"echo","payload":2})");
+  EXPECT_EQ(full.status, 503u) << full.body;
+  EXPECT_EQ(full.error_code(), "backend_unavailable");
+  EXPECT_EQ(client.get("/jobs/" + id).status, 200u);  // reads still work
+  redis.command("CONFIG SET maxmemory 0");
+  EXPECT_EQ(client.post_json("/jobs", R"({"type":"echo","payload":3})").status, 202u);
+}
+
 }  // namespace
 }  // namespace coqueue::test
