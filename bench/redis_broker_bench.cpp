@@ -29,12 +29,20 @@ std::optional<RedisBrokerSettings> settings_from_env(benchmark::State& state) {
   return s;
 }
 
+// With `delayed`, the jobs are due 100 to 300 ms from now, and carry their due time.
 awaitable<void> enqueue_loop(RedisBroker& broker, std::string queue, std::int64_t n,
-                             std::int64_t& finished) {
+                             std::int64_t& finished, bool delayed = false) {
   for (std::int64_t i = 0; i < n; ++i) {
     JobSpec spec;
     spec.type = "echo";
     spec.queue = queue;
+    if (delayed) {
+      spec.delay_ms = 100 + (i * 200) / n;
+      const auto due = std::chrono::system_clock::now() + std::chrono::milliseconds(spec.delay_ms);
+      spec.payload = {
+          {"due_us",
+           std::chrono::duration_cast<std::chrono::microseconds>(due.time_since_epoch()).count()}};
+    }
     co_await broker.enqueue(std::move(spec));
   }
   ++finished;
@@ -56,22 +64,6 @@ awaitable<void> drain_loop(RedisBroker& broker, std::string queue, std::string w
 void run_loops(asio::io_context& io, std::int64_t& finished, std::int64_t loops) {
   io.restart();
   while (finished < loops) io.run_one();  // the broker's own timers keep io busy
-}
-
-awaitable<void> enqueue_delayed(RedisBroker& broker, std::string queue, std::int64_t n,
-                                std::int64_t& finished) {
-  for (std::int64_t i = 0; i < n; ++i) {
-    JobSpec spec;
-    spec.type = "echo";
-    spec.queue = queue;
-    spec.delay_ms = 100 + (i * 200) / n;
-    const auto due = std::chrono::system_clock::now() + std::chrono::milliseconds(spec.delay_ms);
-    spec.payload = {
-        {"due_us",
-         std::chrono::duration_cast<std::chrono::microseconds>(due.time_since_epoch()).count()}};
-    co_await broker.enqueue(std::move(spec));
-  }
-  ++finished;
 }
 
 // Jobs enqueued per second, K coroutines each submitting its share.
@@ -159,7 +151,7 @@ void BM_RedisBrokerDelayLateness(benchmark::State& state) {
   for (auto _ : state) {
     const std::string queue = "bench-delay-" + std::to_string(round++);
     std::int64_t filled = 0;
-    asio::co_spawn(io, enqueue_delayed(broker, queue, jobs, filled), asio::detached);
+    asio::co_spawn(io, enqueue_loop(broker, queue, jobs, filled, /*delayed=*/true), asio::detached);
     std::vector<double> lateness;
     bool done = false;
     asio::co_spawn(io, claim_delayed(broker, queue, jobs, lateness),

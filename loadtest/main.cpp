@@ -21,7 +21,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
-#include "core/redis/config.hpp"
+#include "core/redis/url_option.hpp"
 #include "core/support/awaitable.hpp"
 #include "core/support/command_line.hpp"
 #include "core/support/log.hpp"
@@ -98,7 +98,7 @@ int run_fill(const coqueue::CommandLine& cli) {
   using namespace coqueue;
   loadtest::FillPlan plan;
   const auto jobs = parse_int(cli.get("fill"));
-  auto redis = redis::parse_url(cli.get("redis"));
+  auto redis = redis::read_url_option(cli);
   if (!jobs || *jobs < 1 || std::holds_alternative<std::string>(redis)) {
     std::fprintf(stderr, "coqueue-loadtest: bad --fill or --redis\n");
     return 2;
@@ -130,8 +130,7 @@ int main(int argc, char** argv) {
   cli.add("fill", "0",
           "instead of driving a server: enqueue this many no-op jobs straight into Redis "
           "(--redis, --queue) in batches, print the rate and exit (the start of a drain run)");
-  cli.add("redis", "redis://127.0.0.1:6379/0", "Redis URL for --fill");
-  cli.set_env("redis", "COQUEUE_REDIS_URL");
+  redis::declare_url_option(cli, "Redis URL for --fill");
   cli.add("queue", "default", "queue for --fill");
   if (auto exit_code = cli.parse_for_main(argc, argv)) return *exit_code;
   log::configure(

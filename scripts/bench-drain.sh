@@ -13,16 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${1:-200000}
 shift || true
-scripts/build.sh release >/dev/null
-dirs=("$@")
-if [ ${#dirs[@]} -eq 0 ]; then dirs=(build/release); fi
-
-source scripts/lib/private-redis.sh
-url="redis://127.0.0.1:$port/0"
-hz=$(getconf CLK_TCK)
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-
-worker_bin() { if [ -x "$1/coqueue-worker" ]; then echo "$1/coqueue-worker"; else echo "$1/worker/coqueue-worker"; fi; }
+source scripts/lib/compare-builds.sh
 
 run() {  # bin-dir processes concurrency-each
   local d=$1 procs=$2 each=$3
@@ -33,7 +24,7 @@ run() {  # bin-dir processes concurrency-each
   r0=$(ticks "$redis_pid")
   start=$(date +%s.%N)
   for i in $(seq 1 "$procs"); do
-    "$(worker_bin "$d")" --redis "$url" --concurrency "$each" --id "bench-$i" --log-level warn \
+    "$(bin "$d" worker)" --redis "$url" --concurrency "$each" --id "bench-$i" --log-level warn \
       >/dev/null 2>&1 &
     pids+=($!)
   done

@@ -13,17 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-5}
 shift || true
-scripts/build.sh release >/dev/null
-dirs=("$@")
-if [ ${#dirs[@]} -eq 0 ]; then dirs=(build/release); fi
-
-source scripts/lib/private-redis.sh
-url="redis://127.0.0.1:$port/0"
-hz=$(getconf CLK_TCK)
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-bin() {  # dir name
-  if [ -x "$1/coqueue-$2" ]; then echo "$1/coqueue-$2"; else echo "$1/$2/coqueue-$2"; fi
-}
+source scripts/lib/compare-builds.sh
 
 for d in "${dirs[@]}"; do
   redis-cli -p "$port" flushall >/dev/null

@@ -1,15 +1,13 @@
 // coqueue-server: the HTTP API, with in-process workers in the embedded (memory) mode.
 
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <optional>
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 
 #include "core/support/log.hpp"
+#include "core/support/run_until_stopped.hpp"
 #include "server/backend_probe.hpp"
 #include "server/server_app.hpp"
 #include "server/server_config.hpp"
@@ -66,24 +64,8 @@ int main(int argc, char** argv) {
                                  {"backend", config.backend},
                                  {"workers", config.workers}});
 
-  int exit_code = 0;
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](boost::system::error_code ec, int signal) {
-    if (ec) return;
-    log::info("server.signal", {{"signal", signal}});
-    asio::co_spawn(io, app->shutdown(), [&](std::exception_ptr error) {
-      if (error) exit_code = 1;
-      io.stop();
-    });
-    // A second signal while stopping: stop at once.
-    signals.async_wait([&](boost::system::error_code ec2, int) {
-      if (ec2) return;
-      log::warn("server.forced_stop");
-      exit_code = 1;
-      io.stop();
-    });
-  });
-  io.run();
+  const int exit_code = run_until_stopped(
+      io, "server", [&] { return app->shutdown(); }, [] { log::warn("server.forced_stop"); });
   app.reset();
   return exit_code;
 }

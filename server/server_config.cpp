@@ -1,5 +1,7 @@
 #include "server/server_config.hpp"
 
+#include "core/redis/url_option.hpp"
+#include "core/support/log_options.hpp"
 #include "core/support/option_reader.hpp"
 #include "core/support/units.hpp"
 
@@ -11,8 +13,7 @@ void declare_server_options(CommandLine& cli) {
   cli.add("backend", "auto",
           "where jobs live: redis (shared by every process), memory (this process only), or auto "
           "(redis when it answers at start, else memory)");
-  cli.add("redis", "redis://127.0.0.1:6379/0", "Redis URL: redis://[user[:pass]@]host[:port][/db]");
-  cli.set_env("redis", "COQUEUE_REDIS_URL");
+  redis::declare_url_option(cli, "Redis URL: redis://[user[:pass]@]host[:port][/db]");
   cli.add("workers", "4",
           "in-process worker coroutines running jobs (default 0 with Redis, where worker "
           "processes run them)");
@@ -39,8 +40,7 @@ void declare_server_options(CommandLine& cli) {
   cli.add("max-queued", "0",
           "waiting (queued or scheduled) jobs a queue may hold; more are refused with 429 "
           "(0: no cap)");
-  cli.add("log-format", "text", "text or json");
-  cli.add("log-level", "info", "error, warn, info or debug (debug logs every job run)");
+  declare_log_options(cli);
   cli.add("instance", "", "name of this process in logs (default: random)");
 }
 
@@ -66,8 +66,8 @@ std::variant<ServerConfig, std::string> read_server_config(const CommandLine& cl
     return "--backend must be auto, redis or memory, not '" + c.backend + "'";
   }
   c.redis_url = cli.get("redis");
-  auto redis = redis::parse_url(c.redis_url);
-  if (auto* problem = std::get_if<std::string>(&redis)) return "--redis: " + *problem;
+  auto redis = redis::read_url_option(cli);
+  if (auto* problem = std::get_if<std::string>(&redis)) return *problem;
   c.redis.redis = std::get<redis::Config>(redis);
   c.redis.redis.fail_fast_when_unreachable = true;  // 503 at once while Redis is away
   c.workers = static_cast<std::size_t>(r.integer("workers", 0, 100'000));
@@ -108,10 +108,7 @@ std::variant<ServerConfig, std::string> read_server_config(const CommandLine& cl
 
   c.log.role = "server";
   c.log.instance = cli.get("instance");
-  if (!log::parse_level(cli.get("log-level"), c.log.level)) {
-    r.fail("log-level", "error, warn, info or debug");
-  }
-  if (!log::parse_format(cli.get("log-format"), c.log.format)) r.fail("log-format", "text or json");
+  read_log_options(r, cli, c.log);
 
   if (!r.error().empty()) return r.error();
   return c;

@@ -1,6 +1,5 @@
 #include "worker/worker_app.hpp"
 
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -8,11 +7,11 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/support/log.hpp"
+#include "core/support/run_until_stopped.hpp"
 
 namespace coqueue::worker {
 namespace {
@@ -131,24 +130,12 @@ int run_worker_main(int argc, char** argv, const Registry& registry) {
   app.emplace(io, config, registry);
   app->start();
 
-  int exit_code = 0;
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](boost::system::error_code ec, int signal) {
-    if (ec) return;
-    log::info("worker.signal", {{"signal", signal}});
-    asio::co_spawn(io, app->shutdown(), [&](std::exception_ptr error) {
-      if (error) exit_code = 1;
-      io.stop();
-    });
-    // A second signal: stop at once; the recoverer gives back what this worker held.
-    signals.async_wait([&](boost::system::error_code ec2, int) {
-      if (ec2) return;
-      log::warn("worker.forced_stop", {{"jobs_in_flight", app->in_flight()}});
-      exit_code = 1;
-      io.stop();
-    });
-  });
-  io.run();
+  // A second signal stops at once; the recoverer gives back what this worker held.
+  const int exit_code = run_until_stopped(
+      io, "worker", [&] { return app->shutdown(); },
+      [&] {
+        log::warn("worker.forced_stop", {{"jobs_in_flight", app->in_flight()}});
+      });
   app.reset();
   return exit_code;
 }

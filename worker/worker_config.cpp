@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include "core/job/job_spec.hpp"
+#include "core/redis/url_option.hpp"
+#include "core/support/log_options.hpp"
 #include "core/support/option_reader.hpp"
 #include "worker/queue_order.hpp"
 
@@ -23,8 +25,7 @@ bool is_valid_worker_id(std::string_view id) {
 }  // namespace
 
 void declare_worker_options(CommandLine& cli) {
-  cli.add("redis", "redis://127.0.0.1:6379/0", "Redis URL: redis://[user[:pass]@]host[:port][/db]");
-  cli.set_env("redis", "COQUEUE_REDIS_URL");
+  redis::declare_url_option(cli, "Redis URL: redis://[user[:pass]@]host[:port][/db]");
   cli.add("queues", "default",
           "queues to take jobs from, comma-separated: in priority order (critical,default), or "
           "with weights (critical:3,default:1: critical first 3 times in 4)");
@@ -39,8 +40,7 @@ void declare_worker_options(CommandLine& cli) {
   cli.add("retry-base", "1s", "delay before the first retry of a failed run (doubles each time)");
   cli.add("retry-cap", "10m", "longest delay between retries");
   cli.add("result-ttl", "1h", "how long finished jobs stay readable (0: forever)");
-  cli.add("log-format", "text", "text or json");
-  cli.add("log-level", "info", "error, warn, info or debug (debug logs every job run)");
+  declare_log_options(cli);
   cli.add_switch("list-types", "print the job types this worker can run and exit");
 }
 
@@ -49,10 +49,8 @@ std::variant<WorkerConfig, std::string> read_worker_config(const CommandLine& cl
   OptionReader r(cli);
 
   c.redis_url = cli.get("redis");
-  auto redis = redis::parse_url(c.redis_url);
-  if (auto* problem = std::get_if<std::string>(&redis)) {
-    return "--redis: " + *problem;
-  }
+  auto redis = redis::read_url_option(cli);
+  if (auto* problem = std::get_if<std::string>(&redis)) return *problem;
   c.broker.redis = std::get<redis::Config>(redis);
 
   auto queues = parse_queue_weights(cli.get("queues"));
@@ -81,10 +79,7 @@ std::variant<WorkerConfig, std::string> read_worker_config(const CommandLine& cl
 
   c.log.role = "worker";
   c.log.instance = c.id;
-  if (!log::parse_level(cli.get("log-level"), c.log.level)) {
-    r.fail("log-level", "error, warn, info or debug");
-  }
-  if (!log::parse_format(cli.get("log-format"), c.log.format)) r.fail("log-format", "text or json");
+  read_log_options(r, cli, c.log);
 
   if (!r.error().empty()) return r.error();
   return c;

@@ -1,5 +1,7 @@
 #include "core/queue/completion_batcher.hpp"
 
+#include <utility>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -50,8 +52,8 @@ void CompletionBatcher::finish(Item& item, int verdict, std::error_code error) {
 
 awaitable<void> CompletionBatcher::flush(std::string queue, std::shared_ptr<bool> alive) {
   for (;;) {
-    if (!*alive) co_return;  // close() woke everyone
-    Queue& q = queues_[queue];
+    if (!*alive) co_return;     // close() woke everyone
+    Queue& q = queues_[queue];  // entries are never erased: the reference outlives the awaits
     if (q.waiting.empty() && q.to_expire.empty()) {
       q.flushing = false;
       co_return;
@@ -60,8 +62,7 @@ awaitable<void> CompletionBatcher::flush(std::string queue, std::shared_ptr<bool
     for (const std::string& id : q.to_expire) {
       first.push("PEXPIRE", keys::job_queue(id), settings_.result_ttl.count());
     }
-    std::vector<std::string> expiring = std::move(q.to_expire);
-    q.to_expire.clear();
+    std::vector<std::string> expiring = std::exchange(q.to_expire, {});
 
     std::vector<Item*> batch;
     while (!q.waiting.empty() && batch.size() < settings_.max_batch) {
@@ -93,30 +94,28 @@ awaitable<void> CompletionBatcher::flush(std::string queue, std::shared_ptr<bool
       for (Item* item : batch) finish(*item, -1, make_error_code(redis::redis_errc::closed));
       co_return;
     }
-    Queue& after = queues_[queue];
-    if (!result) {
-      // Nothing is known of this batch: its callers retry (settle() does). The index TTLs are
-      // owed still: they go with the next request.
-      after.to_expire.insert(after.to_expire.end(), expiring.begin(), expiring.end());
-      for (Item* item : batch) finish(*item, -1, result.error());
+    // Redis not reached, or it could not serve (nothing ran): the callers retry (settle() does),
+    // and the index TTLs are still owed, with the next request.
+    std::error_code failed = result ? std::error_code{} : result.error();
+    if (!failed && !batch.empty() && redis::is_transient_error(result->back())) {
+      failed = make_error_code(redis::redis_errc::server_busy);
+    }
+    if (failed) {
+      q.to_expire.insert(q.to_expire.end(), expiring.begin(), expiring.end());
+      for (Item* item : batch) finish(*item, -1, failed);
       if (batch.empty()) {
-        log::warn("queue.index_expiry_failed", {{"error", result.error().message()}});
-        after.flushing = false;  // retried with the next completion of this queue
+        log::warn("queue.index_expiry_failed", {{"error", failed.message()}});
+        q.flushing = false;  // retried with the next completion of this queue
         co_return;
       }
       continue;
     }
     if (batch.empty()) continue;
     const redis::RespValue& reply = result->back();
-    if (redis::is_transient_error(reply)) {  // nothing ran: the callers retry
-      after.to_expire.insert(after.to_expire.end(), expiring.begin(), expiring.end());
-      for (Item* item : batch) finish(*item, -1, make_error_code(redis::redis_errc::server_busy));
-      continue;
-    }
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const bool ok = !reply.is_error() && i < reply.elements.size();
       const int verdict = ok ? static_cast<int>(reply.elements[i].integer) : -1;
-      if (verdict == 1 && settings_.result_ttl.count() > 0) after.to_expire.push_back(batch[i]->id);
+      if (verdict == 1 && settings_.result_ttl.count() > 0) q.to_expire.push_back(batch[i]->id);
       finish(*batch[i], verdict,
              ok ? std::error_code{} : make_error_code(redis::redis_errc::protocol_error));
     }

@@ -26,6 +26,8 @@ std::string now_ms() {
   return std::to_string(unix_millis(std::chrono::system_clock::now()));
 }
 
+const std::string empty_status = "{}";  // a worker that has not reported its status yet
+
 std::string ms(std::chrono::milliseconds d) {
   return std::to_string(d.count());
 }
@@ -39,6 +41,14 @@ std::string seconds_text(std::chrono::milliseconds d) {
 
 [[noreturn]] void throw_redis(const std::error_code& ec, std::string_view what) {
   throw std::system_error(ec, std::string(what));
+}
+
+// Outcomes filled in out of order, every one of them by now.
+std::vector<EnqueueOutcome> all_answered(std::vector<std::optional<EnqueueOutcome>> out) {
+  std::vector<EnqueueOutcome> results;
+  results.reserve(out.size());
+  for (auto& r : out) results.push_back(std::move(*r));
+  return results;
 }
 
 void spawn_logged(executor ex, awaitable<void> task, const char* name) {
@@ -172,10 +182,7 @@ awaitable<std::vector<EnqueueOutcome>> RedisBroker::enqueue_many(std::vector<Job
       for (std::size_t k = from; k < to; ++k) out[indexes[k]] = std::move(done[k - from]);
     }
   }
-  std::vector<EnqueueOutcome> results;
-  results.reserve(out.size());
-  for (auto& r : out) results.push_back(std::move(*r));
-  co_return results;
+  co_return all_answered(std::move(out));
 }
 
 awaitable<std::vector<EnqueueOutcome>> RedisBroker::enqueue_batch(std::vector<JobSpec> specs) {
@@ -226,9 +233,11 @@ awaitable<std::vector<EnqueueOutcome>> RedisBroker::enqueue_batch(std::vector<Jo
     throw std::runtime_error("enqueue: bad reply");
   }
 
-  std::vector<EnqueueOutcome> out;
-  out.reserve(specs.size());
-  redis::Request unused;  // the index of each new id that never became a job
+  std::vector<std::optional<EnqueueOutcome>> out(specs.size());
+  // One more round trip, only when some jobs were not created: the index of each id that never
+  // became a job goes, and the earlier jobs of idempotent repeats are read.
+  redis::Request after;
+  std::vector<std::size_t> repeats;  // their place in `out`, in the order of their HGETALLs
   for (std::size_t i = 0; i < specs.size(); ++i) {
     JobSpec& spec = specs[i];
     const std::int64_t code = reply.elements[2 * i].integer;
@@ -245,24 +254,31 @@ awaitable<std::vector<EnqueueOutcome>> RedisBroker::enqueue_batch(std::vector<Jo
       job.idempotency_key = spec.idempotency_key;
       job.created_at = SystemTime{std::chrono::milliseconds(unix_millis(created))};
       if (spec.delay_ms > 0) job.run_at = job.created_at + std::chrono::milliseconds(spec.delay_ms);
-      out.emplace_back(EnqueueResult{std::move(job), true});
+      out[i] = EnqueueResult{std::move(job), true};
       continue;
     }
-    unused.push("DEL", keys::job_queue(ids[i]));
+    after.push("DEL", keys::job_queue(ids[i]));
     if (code == -1) {
-      out.emplace_back(make_error_code(queue_errc::idempotency_conflict));
+      out[i] = make_error_code(queue_errc::idempotency_conflict);
     } else if (code == -2) {
-      out.emplace_back(make_error_code(queue_errc::queue_full));
+      out[i] = make_error_code(queue_errc::queue_full);
     } else {
-      const std::string& earlier = reply.elements[2 * i + 1].text;
-      std::optional<Job> job = co_await read_job(q, earlier);  // same queue: keys are per queue
-      if (!job) throw std::runtime_error("enqueue: job " + earlier + " vanished");
-      out.emplace_back(EnqueueResult{std::move(*job), false});
+      after.push("HGETALL", keys::job(q, reply.elements[2 * i + 1].text));  // same queue
+      repeats.push_back(i);
     }
   }
-  if (unused.commands() > 0) co_await exec(std::move(unused));
+  if (after.commands() > 0) {
+    const redis::Replies replies = co_await exec(std::move(after));
+    std::size_t next = 0;
+    for (const redis::RespValue& r : replies) {
+      if (r.type == redis::RespType::integer) continue;  // a DEL's count
+      std::optional<Job> job = job_from_redis_hash(r);
+      if (!job) throw std::runtime_error("enqueue: an earlier job vanished");
+      out[repeats[next++]] = EnqueueResult{std::move(*job), false};
+    }
+  }
   co_await wake(reply.elements.back());
-  co_return out;
+  co_return all_answered(std::move(out));
 }
 
 awaitable<std::optional<std::string>> RedisBroker::queue_of(const std::string& id) {
@@ -448,7 +464,7 @@ awaitable<std::optional<Job>> RedisBroker::claim(std::vector<std::string> queues
     for (const std::string& q : queues) {
       if (!paused.contains(q)) open.push_back(q);
     }
-    std::optional<Job> waited = co_await block_for_job(open, worker_id, deadline);
+    std::optional<Job> waited = co_await block_for_job(open, worker_id, c, deadline);
     if (waited) c.ready.push_back(std::move(*waited));
   }
 }
@@ -483,13 +499,10 @@ awaitable<void> RedisBroker::prepare_to_claim(const std::vector<std::string>& qu
     // a job, and be found by the recoverer.
     co_await recover_own(queues, worker);
     redis::Request hello;
-    const auto status = worker_status_.find(worker);
-    const std::string value = status != worker_status_.end() ? status->second : "{}";
-    hello.push("SET", keys::worker_alive(worker), value, "PX", settings_.worker_ttl.count());
+    push_alive(hello, worker);
     for (const std::string& q : queues) hello.push("SADD", keys::workers(q), worker);
     co_await exec(std::move(hello));
-    workers_[worker] = queues;
-    c.registered = true;
+    c.registered = queues;
     c.tidy = true;
   } else if (!c.tidy) {
     // A claim of this worker failed half way (its reply was lost): what it may have moved or
@@ -504,21 +517,20 @@ awaitable<void> RedisBroker::prepare_to_claim(const std::vector<std::string>& qu
 // set, looks once more, and blocks on its own wake list, which enqueue.lua and promote.lua
 // have their callers push to. Either way it wakes at once when a job arrives on any queue.
 awaitable<std::optional<Job>> RedisBroker::block_for_job(const std::vector<std::string>& queues,
-                                                         const std::string& worker,
+                                                         const std::string& worker, Claimers& c,
                                                          SteadyTime deadline) {
+  if (queues.empty()) {
+    // Every queue is paused: look again after max_block (a resume is seen by then).
+    asio::steady_timer pause(ex_, std::min(deadline, Clock::now() + settings_.max_block));
+    co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_return std::nullopt;
+  }
   std::optional<redis::BlockingPool::Lease> lease = co_await blocking_.acquire(deadline);
   if (!lease) co_return std::nullopt;  // no blocking connection came free in time
   const auto block =
       std::min(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()),
                settings_.max_block);
   if (block.count() <= 0) co_return std::nullopt;
-  if (queues.empty()) {
-    // Every queue is paused: look again after max_block (a resume is seen by then).
-    lease.reset();
-    asio::steady_timer pause(ex_, block);
-    co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
-    co_return std::nullopt;
-  }
   if (queues.size() > 1) {
     co_await sleep_until_woken(queues, worker, std::move(*lease), block);
     co_return std::nullopt;  // the claim looks at every queue again
@@ -533,13 +545,12 @@ awaitable<std::optional<Job>> RedisBroker::block_for_job(const std::vector<std::
     // It may still have moved an id on the server: that connection goes, and the id is
     // returned to pending by the next tidy.
     lease->mark_broken();
-    claimers_[worker].tidy = false;
+    c.tidy = false;
     if (!*alive_) co_return std::nullopt;
     throw_redis(moved.error(), "redis BLMOVE");
   }
   lease.reset();  // the connection is free while this claim activates
   if (!moved->front().is_string()) co_return std::nullopt;
-  Claimers& c = claimers_[worker];
   c.tidy = false;  // until activate.lua answers
   std::optional<Job> job = co_await activate(q, moved->front().text, worker);
   c.tidy = true;
@@ -674,6 +685,12 @@ awaitable<void> RedisBroker::set_paused(std::string queue, bool paused) {
   co_await wake(replies[1]);
 }
 
+void RedisBroker::push_alive(redis::Request& request, const std::string& worker) const {
+  const auto status = worker_status_.find(worker);
+  const std::string& value = status != worker_status_.end() ? status->second : empty_status;
+  request.push("SET", keys::worker_alive(worker), value, "PX", settings_.worker_ttl.count());
+}
+
 void RedisBroker::set_worker_status(std::string worker_id, boost::json::object status) {
   status["id"] = worker_id;
   worker_status_[std::move(worker_id)] = boost::json::serialize(status);
@@ -713,9 +730,7 @@ awaitable<std::vector<boost::json::object>> RedisBroker::workers() {
 
 awaitable<void> RedisBroker::heartbeat(std::string worker_id) {
   redis::Request beat;
-  const auto status = worker_status_.find(worker_id);
-  const std::string value = status != worker_status_.end() ? status->second : "{}";
-  beat.push("SET", keys::worker_alive(worker_id), value, "PX", settings_.worker_ttl.count());
+  push_alive(beat, worker_id);
   co_await exec(std::move(beat));
   // One extend.lua call per queue for every run this worker holds in it.
   std::map<std::string, std::vector<std::pair<std::string, std::string>>>
@@ -817,11 +832,11 @@ awaitable<void> RedisBroker::hand_back(std::string id, std::string worker_id) {
 }
 
 awaitable<void> RedisBroker::leave(std::string worker_id) {
-  const auto it = workers_.find(worker_id);
-  if (it == workers_.end()) co_return;
-  const std::vector<std::string> queues = it->second;
+  const auto it = claimers_.find(worker_id);
+  if (it == claimers_.end() || !it->second.registered) co_return;
+  Claimers& c = it->second;
+  const std::vector<std::string> queues = *c.registered;
   // Jobs fetched for claims that never came for them are given back first.
-  Claimers& c = claimers_[worker_id];
   while (!c.ready.empty()) {
     const std::string id = c.ready.front().id;
     c.ready.pop_front();
@@ -832,8 +847,7 @@ awaitable<void> RedisBroker::leave(std::string worker_id) {
   redis::Request bye;
   bye.push("DEL", keys::worker_alive(worker_id));
   co_await exec(std::move(bye));
-  workers_.erase(worker_id);
-  c.registered = false;
+  c.registered.reset();
 }
 
 awaitable<void> RedisBroker::recover_periodically(std::shared_ptr<bool> alive) {

@@ -123,7 +123,8 @@ class RedisBroker final : public Broker {
  private:
   // The claims in progress of one worker id.
   struct Claimers {
-    bool registered = false;  // known alive and listed as a worker of its queues
+    // Once registered (known alive and listed as a worker of them): the queues it serves.
+    std::optional<std::vector<std::string>> registered;
     bool tidy = false;        // no id left half way in its processing lists
     bool fetching = false;    // one claim fetches for all; the others sleep
     std::deque<Job> ready;    // activated for this worker, not handed to a claim yet
@@ -136,7 +137,10 @@ class RedisBroker final : public Broker {
   awaitable<void> prepare_to_claim(const std::vector<std::string>& queues,
                                    const std::string& worker, Claimers& c);
   awaitable<std::optional<Job>> block_for_job(const std::vector<std::string>& queues,
-                                              const std::string& worker, SteadyTime deadline);
+                                              const std::string& worker, Claimers& c,
+                                              SteadyTime deadline);
+  // SET of the worker's alive key, with the status it last reported as the value.
+  void push_alive(redis::Request& request, const std::string& worker) const;
   awaitable<void> sleep_until_woken(const std::vector<std::string>& queues,
                                     const std::string& worker, redis::BlockingPool::Lease lease,
                                     std::chrono::milliseconds block);
@@ -201,9 +205,7 @@ class RedisBroker final : public Broker {
   std::unordered_map<std::string, Held> held_;
   std::map<std::string, Claimers, std::less<>> claimers_;          // by worker id
   std::map<std::string, std::string, std::less<>> worker_status_;  // JSON, by worker id
-  std::map<std::string, std::vector<std::string>, std::less<>>
-      workers_;                                      // worker id -> its queues, once registered
-  std::set<std::string, std::less<>> known_queues_;  // already in cq:queues
+  std::set<std::string, std::less<>> known_queues_;                // already in cq:queues
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   bool started_ = false;
 };

@@ -27,6 +27,31 @@ RetryPolicy fast_retries() {
   return r;
 }
 
+// A claim left waiting in the background, as a worker's claim loop leaves it.
+struct BackgroundClaim {
+  std::optional<Job> job;
+  bool returned = false;
+
+  // Runs `io` until the claim returns or `timeout` passes, in steps of `step`.
+  void wait(asio::io_context& io, std::chrono::milliseconds timeout,
+            std::chrono::milliseconds step = 5ms) const {
+    const auto until = Clock::now() + timeout;
+    while (!returned && Clock::now() < until) test::run_for(io, step);
+  }
+};
+
+std::shared_ptr<BackgroundClaim> start_claim(asio::io_context& io, Broker& broker,
+                                             std::vector<std::string> queues, std::string worker,
+                                             std::chrono::milliseconds max_wait) {
+  auto claim = std::make_shared<BackgroundClaim>();
+  asio::co_spawn(io, broker.claim(std::move(queues), std::move(worker), max_wait),
+                 [claim](std::exception_ptr, std::optional<Job> job) {
+                   claim->job = std::move(job);
+                   claim->returned = true;
+                 });
+  return claim;
+}
+
 struct MemoryBackend {
   static constexpr const char* name = "memory";
   std::unique_ptr<MemoryBroker> broker;
@@ -144,20 +169,14 @@ TYPED_TEST(BrokerContractTest, FifoWithinAQueueAndPriorityAcrossQueues) {
 }
 
 TYPED_TEST(BrokerContractTest, AWaitingClaimWakesOnEnqueue) {
-  std::optional<Job> claimed;
-  bool returned = false;
-  asio::co_spawn(this->io, this->broker().claim({"default"}, "w1", 5s),
-                 [&](std::exception_ptr, std::optional<Job> j) {
-                   claimed = std::move(j);
-                   returned = true;
-                 });
+  const auto claim = start_claim(this->io, this->broker(), {"default"}, "w1", 5s);
   test::run_for(this->io, 30ms);
-  EXPECT_FALSE(returned);
+  EXPECT_FALSE(claim->returned);
   const auto start = Clock::now();
   const Job job = this->enqueue(this->spec());
-  while (!returned && Clock::now() - start < 3s) test::run_for(this->io, 1ms);
-  ASSERT_TRUE(claimed);
-  EXPECT_EQ(claimed->id, job.id);
+  claim->wait(this->io, 3s, 1ms);
+  ASSERT_TRUE(claim->job);
+  EXPECT_EQ(claim->job->id, job.id);
   EXPECT_LT(Clock::now() - start, 1s);
 }
 
@@ -472,20 +491,13 @@ TYPED_TEST(BrokerContractTest, APausedQueueTakesJobsButGivesNoneUntilResumed) {
   EXPECT_EQ(other->queue, "other");
   this->enqueue(this->spec("echo", "p"));  // submissions go on
 
-  std::optional<Job> got;
-  bool returned = false;
-  asio::co_spawn(this->io, this->broker().claim({"p"}, "w2", 10s),
-                 [&](std::exception_ptr, std::optional<Job> job) {
-                   got = std::move(job);
-                   returned = true;
-                 });
+  const auto claim = start_claim(this->io, this->broker(), {"p"}, "w2", 10s);
   test::run_for(this->io, 100ms);
-  EXPECT_FALSE(returned);
+  EXPECT_FALSE(claim->returned);
   test::run(this->io, this->broker().set_paused("p", false));
-  const auto until = Clock::now() + 5s;
-  while (!returned && Clock::now() < until) test::run_for(this->io, 5ms);
-  ASSERT_TRUE(got);
-  EXPECT_EQ(got->id, first.id);
+  claim->wait(this->io, 5s);
+  ASSERT_TRUE(claim->job);
+  EXPECT_EQ(claim->job->id, first.id);
   EXPECT_FALSE(test::run(this->io, this->broker().stats()).paused.contains("p"));
 }
 
@@ -853,25 +865,19 @@ TEST(RedisBrokerClaims, AWorkerOfSeveralQueuesWakesForAJobOnAnyOfThem) {
   backend.make(io, s);
   RedisBroker& broker = *backend.broker;
   for (const bool delayed : {false, true}) {
-    std::optional<Job> got;
-    bool returned = false;
-    asio::co_spawn(io, broker.claim({"high", "low"}, "w-multi", 30s),
-                   [&](std::exception_ptr, std::optional<Job> job) {
-                     got = std::move(job);
-                     returned = true;
-                   });
+    const auto claim = start_claim(io, broker, {"high", "low"}, "w-multi", 30s);
     test::run_for(io, 200ms);  // asleep by now
-    ASSERT_FALSE(returned);
+    ASSERT_FALSE(claim->returned);
     JobSpec spec;
     spec.type = "echo";
     spec.queue = "low";
     spec.delay_ms = delayed ? 200 : 0;  // the second time, the forwarder makes it due
     const auto sent = Clock::now();
     const std::string id = test::run(io, broker.enqueue(spec))->job.id;
-    while (!returned && Clock::now() - sent < 10s) test::run_for(io, 5ms);
-    ASSERT_TRUE(returned);
-    ASSERT_TRUE(got);
-    EXPECT_EQ(got->id, id);
+    claim->wait(io, 10s);
+    ASSERT_TRUE(claim->returned);
+    ASSERT_TRUE(claim->job);
+    EXPECT_EQ(claim->job->id, id);
     EXPECT_LT(Clock::now() - sent, 5s);  // not the 20 s of max_block
     test::run(io, broker.complete(id, "w-multi", nullptr));
   }
