@@ -2,6 +2,7 @@
 // the Redis one (against a private redis-server per test).
 
 #include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
@@ -9,6 +10,7 @@
 #include "core/queue/memory_broker.hpp"
 #include "core/queue/redis_broker.hpp"
 #include "core/queue/redis_keys.hpp"
+#include "tests/support/http_client.hpp"
 #include "tests/support/redis_server.hpp"
 #include "tests/support/run_coroutine.hpp"
 #include "worker/builtin/builtin.hpp"
@@ -881,6 +883,33 @@ TEST(RedisBrokerClaims, AWorkerOfSeveralQueuesWakesForAJobOnAnyOfThem) {
     EXPECT_LT(Clock::now() - sent, 5s);  // not the 20 s of max_block
     test::run(io, broker.complete(id, "w-multi", nullptr));
   }
+}
+
+// A take.lua whose reply never came (the request timed out while Redis was stalled) still took
+// the job for this worker: its next claim gives it back at once, instead of after the lease.
+TEST(RedisBrokerClaims, AJobTakenByAClaimWhoseReplyWasLostIsClaimedAgainAtOnce) {
+  asio::io_context io;
+  RedisBackend backend;
+  RedisBrokerSettings s;
+  s.redis.request_timeout = 100ms;
+  backend.make(io, s);
+  RedisBroker& broker = *backend.broker;
+  EXPECT_FALSE(test::run(io, broker.claim({"default"}, "w1", 0ms)));  // registered, tidy
+  JobSpec spec;
+  spec.type = "echo";
+  const std::string id = test::run(io, broker.enqueue(spec))->job.id;
+
+  test::RawConnection stall(backend.redis.port());
+  stall.send("DEBUG SLEEP 0.5\r\n");  // Redis answers nothing for half a second
+  std::this_thread::sleep_for(50ms);
+  EXPECT_THROW(test::run(io, broker.claim({"default"}, "w1", 0ms)), std::system_error);
+  stall.read(2s, "+OK");  // Redis is back; the take ran, for a reply nobody waited for
+  EXPECT_EQ(test::run(io, broker.get(id))->status, JobStatus::processing);
+
+  const auto again = test::run(io, broker.claim({"default"}, "w1", 0ms));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->id, id);
+  EXPECT_EQ(again->attempts, 1);  // the run that never started does not count
 }
 
 // A BLMOVE whose reply was lost still moved the id: the worker's next life puts it back.
