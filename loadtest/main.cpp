@@ -1,105 +1,31 @@
-// coqueue-loadtest: closed-loop clients against a running coqueue server. Each client submits a
-// job, waits for its result server-side (GET /jobs/<id>?wait_ms=), and goes again; the tool
-// reports throughput and latency percentiles. The full capacity run grows from this.
+// coqueue-loadtest: the capacity run. Drives K closed-loop clients (and, when asked, a fixed
+// open-loop rate) against a deployment it starts itself (--spawn: redis-server, servers and, for
+// each worker count of the sweep, workers) or one given by URL (--target), measures throughput,
+// latency and the CPU and memory of every process, and writes a capacity report that recommends
+// worker counts for a latency goal and a CPU ceiling. --fill instead fills a queue in Redis.
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <iostream>
-#include <vector>
-
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/value.hpp>
+#include <sstream>
 
 #include "core/redis/url_option.hpp"
-#include "core/support/awaitable.hpp"
 #include "core/support/command_line.hpp"
 #include "core/support/log.hpp"
 #include "core/support/units.hpp"
+#include "loadtest/capacity_run.hpp"
+#include "loadtest/deployment.hpp"
 #include "loadtest/fill.hpp"
 
 namespace {
 
 using namespace coqueue;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using Clock = std::chrono::steady_clock;
 
-struct Plan {
-  std::string host = "127.0.0.1";
-  std::string port = "8080";
-  std::size_t clients = 10;
-  std::chrono::milliseconds duration{5000};
-  std::string body;  // the POST /jobs body
-};
-
-struct Tally {
-  std::vector<std::uint32_t> latencies_us;
-  std::size_t errors = 0;
-};
-
-awaitable<http::response<http::string_body>> exchange(beast::tcp_stream& stream,
-                                                      beast::flat_buffer& buffer,
-                                                      http::request<http::string_body>& req) {
-  req.prepare_payload();
-  co_await http::async_write(stream, req, asio::use_awaitable);
-  http::response<http::string_body> res;
-  co_await http::async_read(stream, buffer, res, asio::use_awaitable);
-  co_return res;
-}
-
-awaitable<void> client(Plan plan, asio::ip::tcp::endpoint target, Clock::time_point until,
-                       Tally& tally) {
-  beast::tcp_stream stream(co_await asio::this_coro::executor);
-  co_await stream.async_connect(target, asio::use_awaitable);
-  beast::flat_buffer buffer;
-  while (Clock::now() < until) {
-    const auto start = Clock::now();
-    http::request<http::string_body> submit{http::verb::post, "/jobs", 11};
-    submit.set(http::field::host, plan.host);
-    submit.set(http::field::content_type, "application/json");
-    submit.body() = plan.body;
-    auto accepted = co_await exchange(stream, buffer, submit);
-    if (accepted.result_int() != 202) {
-      ++tally.errors;
-      continue;
-    }
-    const std::string id(boost::json::parse(accepted.body()).at("id").as_string());
-    http::request<http::string_body> wait{http::verb::get, "/jobs/" + id + "?wait_ms=30000", 11};
-    wait.set(http::field::host, plan.host);
-    auto done = co_await exchange(stream, buffer, wait);
-    const auto status = boost::json::parse(done.body()).at("status").as_string();
-    if (done.result_int() != 200 || status != "completed") {
-      ++tally.errors;
-      continue;
-    }
-    tally.latencies_us.push_back(static_cast<std::uint32_t>(
-        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count()));
-  }
-}
-
-double percentile_ms(const std::vector<std::uint32_t>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  const auto index = static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1));
-  return sorted[index] / 1000.0;
-}
-
-int run_fill(const coqueue::CommandLine& cli) {
-  using namespace coqueue;
+int run_fill(const CommandLine& cli) {
   loadtest::FillPlan plan;
   const auto jobs = parse_int(cli.get("fill"));
   auto redis = redis::read_url_option(cli);
-  if (!jobs || *jobs < 1 || std::holds_alternative<std::string>(redis)) {
+  if (!jobs || *jobs < 1 || cli.get("redis").empty() ||
+      std::holds_alternative<std::string>(redis)) {
     std::fprintf(stderr, "coqueue-loadtest: bad --fill or --redis\n");
     return 2;
   }
@@ -116,21 +42,174 @@ int run_fill(const coqueue::CommandLine& cli) {
   return 0;
 }
 
+std::optional<std::vector<int>> parse_int_list(const std::string& text, int min, int max) {
+  std::vector<int> out;
+  std::istringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    const auto v = parse_int(item);
+    if (!v || *v < min || *v > max) return std::nullopt;
+    out.push_back(static_cast<int>(*v));
+  }
+  if (out.empty()) return std::nullopt;
+  return out;
+}
+
+std::optional<double> parse_positive(const std::string& text, double max) {
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(text, &used);
+    if (used == text.size() && v > 0 && v <= max) return v;
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
+// Reads the capacity run's options; a message naming the bad one when one is.
+std::variant<loadtest::CapacityPlan, std::string> read_plan(const CommandLine& cli) {
+  loadtest::CapacityPlan p;
+  const bool spawn = cli.get("spawn") == "true";
+  const bool target = !cli.get("target").empty();
+  if (spawn == target) return "give exactly one of --spawn and --target URL";
+  p.spawn = spawn;
+  p.target_url = cli.get("target");
+  if (target) {
+    auto parsed = loadtest::Target::parse(p.target_url);
+    if (auto* problem = std::get_if<std::string>(&parsed)) return "--target: " + *problem;
+  }
+  if (spawn) {
+    if (!cli.get("redis").empty()) {
+      auto redis = redis::read_url_option(cli);
+      if (auto* problem = std::get_if<std::string>(&redis)) return *problem;
+      const auto& config = std::get<redis::Config>(redis);
+      boost::system::error_code ec;
+      const auto address = asio::ip::make_address(config.host, ec);
+      if (!config.unix_path.empty() || ec || !address.is_loopback()) {
+        return "--redis must be a loopback redis:// URL";
+      }
+      p.redis_url = cli.get("redis");
+    }
+    p.server_bin = cli.get("server-bin").empty()
+                       ? loadtest::find_sibling_program("coqueue-server", "server")
+                       : cli.get("server-bin");
+    p.worker_bin = cli.get("worker-bin").empty()
+                       ? loadtest::find_sibling_program("coqueue-worker", "worker")
+                       : cli.get("worker-bin");
+    if (p.server_bin.empty() || p.worker_bin.empty()) {
+      return "cannot find coqueue-server and coqueue-worker (beside this program, in the build "
+             "tree or on PATH): give --server-bin and --worker-bin";
+    }
+  }
+  const auto servers = parse_int(cli.get("servers"));
+  if (!servers || *servers < 1 || *servers > 64) return "--servers must be 1 to 64";
+  p.servers = static_cast<int>(*servers);
+  const auto workers = parse_int_list(cli.get("workers"), 1, 256);
+  if (!workers) return "--workers must be a list of counts from 1 to 256, e.g. 1,2,4";
+  p.workers = *workers;
+  const auto clients = parse_int_list(cli.get("clients"), 1, 20'000);
+  if (!clients) return "--clients must be a list of counts from 1 to 20000, e.g. 10,50,100";
+  p.clients = *clients;
+  const auto concurrency = parse_int(cli.get("worker-concurrency"));
+  if (!concurrency || *concurrency < 1 || *concurrency > 100'000) {
+    return "--worker-concurrency must be 1 to 100000";
+  }
+  p.worker_concurrency = static_cast<int>(*concurrency);
+  const auto duration = parse_duration(cli.get("duration"));
+  if (!duration || duration->count() < 100) return "--duration must be at least 100ms";
+  p.duration = *duration;
+  const auto warmup = parse_duration(cli.get("warmup"));
+  if (!warmup) return "--warmup must be a duration, e.g. 2s";
+  p.warmup = *warmup;
+  const auto max_total = parse_duration(cli.get("max-time"));
+  if (!max_total || max_total->count() <= 0) return "--max-time must be a duration, e.g. 30m";
+  p.max_total = *max_total;
+  const auto payload = parse_int(cli.get("payload-bytes"));
+  if (!payload || *payload < 0 || *payload > 1'000'000)
+    return "--payload-bytes must be 0 to 1000000";
+  auto mix = loadtest::JobMix::parse(cli.get("job"), static_cast<std::size_t>(*payload));
+  if (auto* problem = std::get_if<std::string>(&mix)) return "--job: " + *problem;
+  p.mix = std::get<loadtest::JobMix>(mix);
+  auto wait = loadtest::WaitMode::parse(cli.get("wait"));
+  if (auto* problem = std::get_if<std::string>(&wait)) return *problem;
+  p.wait = std::get<loadtest::WaitMode>(wait);
+  if (cli.get("rate") != "0") {
+    const auto rate = parse_positive(cli.get("rate"), 1e7);
+    if (!rate) return "--rate must be a positive number of jobs per second";
+    p.rate = *rate;
+  }
+  const auto connections = parse_int(cli.get("connections"));
+  if (!connections || *connections < 1 || *connections > 20'000) {
+    return "--connections must be 1 to 20000";
+  }
+  p.open_connections = static_cast<int>(*connections);
+  const auto goal = parse_duration(cli.get("p99-goal"));
+  if (!goal || goal->count() <= 0) return "--p99-goal must be a duration, e.g. 250ms";
+  p.goal.p99_ms = static_cast<double>(goal->count());
+  const auto ceiling = parse_positive(cli.get("cpu-ceiling"), 100);
+  if (!ceiling) return "--cpu-ceiling must be a percentage of one core, above 0 and up to 100";
+  p.goal.cpu_ceiling_percent = *ceiling;
+  p.validate = cli.get("no-validate") != "true";
+  p.out_dir = cli.get("out");
+  p.progress = cli.get("quiet") != "true";
+  return p;
+}
+
+// One key=value line per step, for scripts.
+void print_steps(const loadtest::Report& report) {
+  for (const loadtest::StepResult& s : report.steps) {
+    std::uint64_t errors = 0;
+    for (const auto& [kind, n] : s.errors) errors += n;
+    std::printf(
+        "mode=%s clients=%d workers=%d jobs=%llu errors=%llu jobs_per_s=%.0f p50_ms=%.3f "
+        "p90_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
+        s.mode.c_str(), s.clients, s.workers, static_cast<unsigned long long>(s.completed),
+        static_cast<unsigned long long>(errors), s.jobs_per_s, s.latency_ms.p50, s.latency_ms.p90,
+        s.latency_ms.p99, s.latency_ms.max);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  using namespace coqueue;
-  CommandLine cli("coqueue-loadtest",
-                  "Drives closed-loop clients against a coqueue server: each submits a job and\n"
-                  "waits for its result, then the next. Prints jobs/s and latency percentiles.");
-  cli.add("target", "http://127.0.0.1:8080", "server to drive (loopback only)");
-  cli.add("clients", "10", "concurrent clients");
-  cli.add("duration", "5s", "how long to drive");
-  cli.add("job", "echo", "job to submit: echo, sleep:<ms> or cpu:<ms>");
+  CommandLine cli(
+      "coqueue-loadtest",
+      "The capacity run: K closed-loop clients (each submits a job and waits for its result)\n"
+      "swept over --clients, against a deployment it starts (--spawn: redis-server, --servers\n"
+      "servers and, for each of --workers, that many workers) or one given by --target.\n"
+      "Writes <out>/<timestamp>/report.{json,md,html}: throughput, latency percentiles, CPU and\n"
+      "memory of every process, and the worker count each client count needs.");
+  cli.add_switch("spawn", "start the deployment on loopback, and stop it by PID afterwards");
+  cli.add("target", "", "drive this deployment instead (http://127.0.0.1:port; loopback only)");
+  // Not read from COQUEUE_REDIS_URL: load goes only where the command line says.
+  cli.add("redis", "",
+          "with --spawn: use this Redis (loopback) instead of starting a private one; with "
+          "--fill: the Redis to fill");
+  cli.add("servers", "1", "with --spawn: coqueue-server processes (clients spread over them)");
+  cli.add("workers", "1,2", "with --spawn: worker process counts to sweep");
+  cli.add("worker-concurrency", "16", "with --spawn: jobs each worker runs at once");
+  cli.add("clients", "10,50,100,200", "closed-loop client counts to sweep");
+  cli.add("duration", "10s", "measuring window of each step");
+  cli.add("warmup", "2s", "load before each window that is not counted");
+  cli.add("max-time", "30m", "the whole run's bound: steps that would end later are skipped");
+  cli.add("job", "echo",
+          "job mix: comma-separated echo, sleep:<ms>, cpu:<ms>, each with an optional "
+          "=weight (e.g. cpu:2=1,sleep:20=3)");
+  cli.add("payload-bytes", "0", "pad echo payloads to about this many bytes");
+  cli.add("wait", "long-poll",
+          "how clients wait for results: long-poll (GET /jobs/<id>?wait_ms=) or poll:<ms> "
+          "(GET /jobs/<id> every <ms>, for stacks that cannot wait server-side)");
+  cli.add("rate", "0", "also run an open-loop step at this many jobs/s for each worker count");
+  cli.add("connections", "256", "connections of the open-loop step");
+  cli.add("p99-goal", "250ms", "latency goal of the recommendation (p99, submit to result)");
+  cli.add("cpu-ceiling", "80", "CPU ceiling per process, % of one core");
+  cli.add_switch("no-validate", "skip the re-run that checks the model's prediction");
+  cli.add("out", "reports", "folder for the reports (a timestamped folder per run)");
+  cli.add("server-bin", "", "coqueue-server to start (default: beside this program, or PATH)");
+  cli.add("worker-bin", "", "coqueue-worker to start (default: beside this program, or PATH)");
+  cli.add_switch("quiet", "no progress bar");
+  cli.add("format", "table", "what to print at the end: table (a summary) or kv (a line per step)");
   cli.add("fill", "0",
-          "instead of driving a server: enqueue this many no-op jobs straight into Redis "
-          "(--redis, --queue) in batches, print the rate and exit (the start of a drain run)");
-  redis::declare_url_option(cli, "Redis URL for --fill");
+          "instead: enqueue this many no-op jobs straight into Redis (--redis, --queue) in "
+          "batches, print the rate and exit (the start of a drain run)");
   cli.add("queue", "default", "queue for --fill");
   if (auto exit_code = cli.parse_for_main(argc, argv)) return *exit_code;
   log::configure(
@@ -138,72 +217,22 @@ int main(int argc, char** argv) {
 
   if (cli.get("fill") != "0") return run_fill(cli);
 
-  Plan plan;
-  std::string target = cli.get("target");
-  if (!target.starts_with("http://")) {
-    std::fprintf(stderr, "coqueue-loadtest: --target must be http://host:port\n");
+  auto plan = read_plan(cli);
+  if (auto* problem = std::get_if<std::string>(&plan)) {
+    std::fprintf(stderr, "coqueue-loadtest: %s\n", problem->c_str());
     return 2;
   }
-  target = target.substr(7);
-  if (const auto slash = target.find('/'); slash != std::string::npos) target.resize(slash);
-  const auto colon = target.rfind(':');
-  plan.host = target.substr(0, colon);
-  plan.port = colon == std::string::npos ? "80" : target.substr(colon + 1);
-  const auto clients = parse_int(cli.get("clients"));
-  const auto duration = parse_duration(cli.get("duration"));
-  if (!clients || *clients < 1 || !duration) {
-    std::fprintf(stderr, "coqueue-loadtest: bad --clients or --duration\n");
-    return 2;
-  }
-  plan.clients = static_cast<std::size_t>(*clients);
-  plan.duration = *duration;
-  const std::string job = cli.get("job");
-  if (job == "echo") {
-    plan.body = R"({"type":"echo","payload":{"hello":"world"}})";
-  } else if (job.starts_with("sleep:") || job.starts_with("cpu:")) {
-    const auto sep = job.find(':');
-    const auto ms = parse_int(job.substr(sep + 1));
-    if (!ms || *ms < 0) {
-      std::fprintf(stderr, "coqueue-loadtest: bad --job '%s'\n", job.c_str());
-      return 2;
+  try {
+    const auto outcome = loadtest::run_capacity(std::get<loadtest::CapacityPlan>(plan));
+    if (cli.get("format") == "kv") {
+      print_steps(outcome.report);
+    } else {
+      std::printf("%s\nReport: %s/report.html (also report.md, report.json)\n",
+                  loadtest::summary_table(outcome.report).c_str(), outcome.report_dir.c_str());
     }
-    plan.body =
-        R"({"type":")" + job.substr(0, sep) + R"(","payload":{"ms":)" + std::to_string(*ms) + "}}";
-  } else {
-    std::fprintf(stderr, "coqueue-loadtest: --job must be echo, sleep:<ms> or cpu:<ms>\n");
-    return 2;
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "coqueue-loadtest: the run failed: %s\n", e.what());
+    return 1;
   }
-
-  asio::io_context io(1);
-  asio::ip::tcp::resolver resolver(io);
-  const auto endpoint = resolver.resolve(plan.host, plan.port).begin()->endpoint();
-  if (!endpoint.address().is_loopback()) {
-    std::fprintf(stderr, "coqueue-loadtest: only loopback targets are allowed\n");
-    return 2;
-  }
-  std::vector<Tally> tallies(plan.clients);
-  const auto started = Clock::now();
-  const auto until = started + plan.duration;
-  std::size_t failed_clients = 0;
-  for (Tally& tally : tallies) {
-    asio::co_spawn(io, client(plan, endpoint, until, tally), [&](std::exception_ptr e) {
-      if (e) ++failed_clients;
-    });
-  }
-  io.run();
-  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-
-  std::vector<std::uint32_t> all;
-  std::size_t errors = 0;
-  for (const Tally& t : tallies) {
-    all.insert(all.end(), t.latencies_us.begin(), t.latencies_us.end());
-    errors += t.errors;
-  }
-  std::sort(all.begin(), all.end());
-  std::printf("clients=%zu duration_s=%.2f jobs=%zu errors=%zu failed_clients=%zu\n", plan.clients,
-              seconds, all.size(), errors, failed_clients);
-  std::printf("jobs_per_s=%.0f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
-              static_cast<double>(all.size()) / seconds, percentile_ms(all, 0.50),
-              percentile_ms(all, 0.90), percentile_ms(all, 0.99), percentile_ms(all, 1.0));
-  return failed_clients == 0 ? 0 : 1;
 }

@@ -34,7 +34,8 @@ for d in "${dirs[@]}"; do
   for k in 10 50 100 200; do
     s0=$(ticks "$server") w0=$(ticks "$worker") r0=$(ticks "$redis_pid")
     out=$(build/release/loadtest/coqueue-loadtest --target "http://$listen" --clients "$k" \
-      --duration "${seconds}s" | tail -1)
+      --duration "${seconds}s" --warmup 0s --no-validate --quiet --format kv \
+      --out "$dir/reports" | tail -1)
     s1=$(ticks "$server") w1=$(ticks "$worker") r1=$(ticks "$redis_pid")
     jobs_s=$(sed -n 's/.*jobs_per_s=\([0-9]*\).*/\1/p' <<<"$out")
     awk -v d="$d" -v k="$k" -v o="$out" -v n="$jobs_s" -v t="$seconds" -v hz="$hz" \

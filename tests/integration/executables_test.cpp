@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/support/child_process.hpp"
+#include "core/support/child_process.hpp"
 
 namespace coqueue::test {
 namespace {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/redis/config.hpp"
-#include "tests/support/child_process.hpp"
+#include "core/support/child_process.hpp"
 
 namespace coqueue::test {
 

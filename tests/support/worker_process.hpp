@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/child_process.hpp"
+#include "core/support/child_process.hpp"
 
 namespace coqueue::test {
 

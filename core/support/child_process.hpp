@@ -1,7 +1,7 @@
 #pragma once
-// A child process for tests: started with arguments, its stdout and stderr going to a file the
-// test can read, stopped by its PID (never by name) when the test is done with it, and killed
-// by the kernel if the test process dies first.
+// A child process: started with arguments, its stdout and stderr going to a file its parent can
+// read, stopped by its PID (never by name) when the parent is done with it, and killed by the
+// kernel if the parent dies first. The tests and the load test's deployments start theirs so.
 
 #include <sys/types.h>
 
@@ -12,11 +12,13 @@
 
 #include <boost/json/object.hpp>
 
-namespace coqueue::test {
+namespace coqueue {
 
 class ChildProcess {
  public:
-  ChildProcess(std::string program, std::vector<std::string> args);
+  // The output goes to `output_path`, or to a temp file removed with the object when empty
+  // (kept when COQUEUE_KEEP_TEST_LOGS is set).
+  ChildProcess(std::string program, std::vector<std::string> args, std::string output_path = {});
   ~ChildProcess();  // SIGKILL and reap if still running
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
@@ -42,6 +44,7 @@ class ChildProcess {
   pid_t pid_ = -1;
   std::optional<int> exit_status_;
   std::string output_path_;
+  bool temporary_output_ = false;
 };
 
-}  // namespace coqueue::test
+}  // namespace coqueue

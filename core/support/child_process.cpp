@@ -1,4 +1,4 @@
-#include "tests/support/child_process.hpp"
+#include "core/support/child_process.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -14,13 +14,21 @@
 
 #include <boost/json/parse.hpp>
 
-namespace coqueue::test {
+namespace coqueue {
 
-ChildProcess::ChildProcess(std::string program, std::vector<std::string> args) {
-  char path_template[] = "/tmp/coqueue-test-XXXXXX";
-  const int fd = ::mkstemp(path_template);
-  if (fd < 0) throw std::runtime_error("mkstemp failed");
-  output_path_ = path_template;
+ChildProcess::ChildProcess(std::string program, std::vector<std::string> args,
+                           std::string output_path) {
+  int fd = -1;
+  if (output_path.empty()) {
+    char path_template[] = "/tmp/coqueue-test-XXXXXX";
+    fd = ::mkstemp(path_template);
+    output_path_ = path_template;
+    temporary_output_ = true;
+  } else {
+    fd = ::open(output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    output_path_ = std::move(output_path);
+  }
+  if (fd < 0) throw std::runtime_error("cannot open " + output_path_);
 
   std::vector<char*> argv;
   argv.push_back(program.data());
@@ -32,6 +40,12 @@ ChildProcess::ChildProcess(std::string program, std::vector<std::string> args) {
   if (pid_ == 0) {
     // Die with the test: a test that crashes must not leave servers behind.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    // The child starts with every signal delivered and handled by default, whatever its
+    // parent blocked or ignored (exec keeps both), so SIGTERM stops it gracefully.
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT}) ::signal(sig, SIG_DFL);
     ::dup2(fd, STDOUT_FILENO);
     ::dup2(fd, STDERR_FILENO);
     ::close(fd);
@@ -46,7 +60,9 @@ ChildProcess::~ChildProcess() {
     ::kill(pid_, SIGKILL);
     wait_exit(std::chrono::seconds(5));
   }
-  if (std::getenv("COQUEUE_KEEP_TEST_LOGS") == nullptr) ::unlink(output_path_.c_str());
+  if (temporary_output_ && std::getenv("COQUEUE_KEEP_TEST_LOGS") == nullptr) {
+    ::unlink(output_path_.c_str());
+  }
 }
 
 std::string ChildProcess::output() const {
@@ -106,4 +122,4 @@ std::vector<boost::json::object> ChildProcess::events(const std::string& event) 
   return out;
 }
 
-}  // namespace coqueue::test
+}  // namespace coqueue
