@@ -215,37 +215,87 @@ Validation compare(const Prediction& predicted, const StepResult& measured, doub
   return v;
 }
 
+namespace {
+
+struct RoleFit {
+  double fixed = 0;     // cores per process
+  double marginal = 0;  // CPU seconds per job
+};
+
+// Least squares of a role's CPU (cores, summed over its n processes) against the step's rate x:
+// cpu = fixed * n + marginal * x. Falls back to CPU over jobs when the steps cannot tell the two
+// apart or the fit comes out negative.
+RoleFit fit_role(const std::vector<const StepResult*>& steps, const std::string& role) {
+  double nn = 0, nx = 0, xx = 0, ny = 0, xy = 0, sum_x = 0, sum_y = 0;
+  for (const StepResult* s : steps) {
+    double n = 0;
+    double y = 0;
+    for (const ProcessUsage& p : s->processes) {
+      if (p.role != role) continue;
+      n += 1;
+      y += p.cpu_percent / 100.0;
+    }
+    if (n == 0) continue;
+    const double x = s->jobs_per_s;
+    nn += n * n;
+    nx += n * x;
+    xx += x * x;
+    ny += n * y;
+    xy += x * y;
+    sum_x += x;
+    sum_y += y;
+  }
+  RoleFit fit;
+  const double det = nn * xx - nx * nx;
+  if (det > 1e-9 * std::max(1.0, nn * xx)) {
+    fit.fixed = (ny * xx - nx * xy) / det;
+    fit.marginal = (nn * xy - nx * ny) / det;
+  }
+  if (fit.marginal <= 0 || fit.fixed < 0) {
+    fit.fixed = 0;
+    fit.marginal = xx > 0 ? xy / xx : 0;
+  }
+  if (fit.marginal <= 0 && sum_x > 0) fit.marginal = sum_y / sum_x;
+  return fit;
+}
+
+}  // namespace
+
 CostModel fit_costs(const std::vector<StepResult>& steps, int machine_cores) {
   CostModel c;
-  double best = 0;
+  std::vector<const StepResult*> sweep;
   const StepResult* best_step = nullptr;
   for (const StepResult& s : steps) {
-    if (!is_sweep_step(s)) continue;
-    if (s.jobs_per_s > best) {
-      best = s.jobs_per_s;
-      best_step = &s;
-    }
+    if (!is_sweep_step(s) || s.completed == 0) continue;
+    sweep.push_back(&s);
+    if (best_step == nullptr || s.jobs_per_s > best_step->jobs_per_s) best_step = &s;
   }
   if (best_step == nullptr) return c;
-  std::map<std::string, double> cpu_seconds;
+  const RoleFit server = fit_role(sweep, "server");
+  const RoleFit worker = fit_role(sweep, "worker");
+  const RoleFit redis = fit_role(sweep, "redis");
+  c.server_cpu_ms_per_job = server.marginal * 1000.0;
+  c.worker_cpu_ms_per_job = worker.marginal * 1000.0;
+  c.redis_cpu_ms_per_job = redis.marginal * 1000.0;
+  c.server_fixed_cpu_percent = server.fixed * 100.0;
+  c.worker_fixed_cpu_percent = worker.fixed * 100.0;
+  c.redis_fixed_cpu_percent = redis.fixed * 100.0;
+  // The load generator is not part of a deployment: its average is what a run costs it.
+  double loadgen_seconds = 0;
   double jobs = 0;
   c.service_ms = best_step->latency_ms.mean;
-  for (const StepResult& s : steps) {
-    if (!is_sweep_step(s) || s.completed == 0) continue;
-    c.service_ms = std::min(c.service_ms, s.latency_ms.mean);
-    if (s.jobs_per_s < best / 2) continue;
-    jobs += static_cast<double>(s.completed);
-    for (const ProcessUsage& p : s.processes) cpu_seconds[p.role] += p.cpu_seconds;
+  for (const StepResult* s : sweep) {
+    c.service_ms = std::min(c.service_ms, s->latency_ms.mean);
+    jobs += static_cast<double>(s->completed);
+    for (const ProcessUsage& p : s->processes) {
+      if (p.role == "loadgen") loadgen_seconds += p.cpu_seconds;
+    }
   }
-  const auto per_job_ms = [&](const char* role) { return cpu_seconds[role] * 1000.0 / jobs; };
-  c.server_cpu_ms_per_job = per_job_ms("server");
-  c.worker_cpu_ms_per_job = per_job_ms("worker");
-  c.redis_cpu_ms_per_job = per_job_ms("redis");
-  c.loadgen_cpu_ms_per_job = per_job_ms("loadgen");
+  c.loadgen_cpu_ms_per_job = jobs > 0 ? loadgen_seconds * 1000.0 / jobs : 0;
   // 1,000 jobs/s at r ms each is r seconds of CPU per second: r * 100% of a core.
   c.redis_cpu_percent_per_1000_jobs_s = c.redis_cpu_ms_per_job * 100.0;
-  c.jobs_per_s_per_worker = best / std::max(1, best_step->workers);
-  c.jobs_per_s_per_core = best / std::max(1, machine_cores);
+  c.jobs_per_s_per_worker = best_step->jobs_per_s / std::max(1, best_step->workers);
+  c.jobs_per_s_per_core = best_step->jobs_per_s / std::max(1, machine_cores);
   return c;
 }
 
@@ -253,21 +303,32 @@ std::vector<Extrapolation> extrapolate(const CostModel& costs, const CapacityGoa
                                        int worker_concurrency, const std::vector<double>& rates) {
   std::vector<Extrapolation> out;
   const double ceiling = goal.cpu_ceiling_percent / 100.0;  // cores per process
-  const auto processes = [&](double rate, double cpu_ms_per_job) {
-    return std::max(1, static_cast<int>(std::ceil(rate * cpu_ms_per_job / 1000.0 / ceiling)));
+  // Processes of a role for `rate`: each carries what is left of the ceiling after its fixed
+  // share, at the marginal cost per job.
+  const auto processes = [&](double rate, double marginal_ms, double fixed_percent) {
+    const double room = std::max(ceiling - fixed_percent / 100.0, 0.05 * ceiling);
+    return std::max(1, static_cast<int>(std::ceil(rate * marginal_ms / 1000.0 / room)));
   };
   for (const double rate : rates) {
-    Extrapolation e{.target_jobs_per_s = rate};
+    Extrapolation e;
+    e.target_jobs_per_s = rate;
     // Workers: enough CPU for the jobs, and enough slots for what is in flight (Little's law:
     // jobs in flight = rate x time each job holds a slot).
     const double in_flight = rate * costs.service_ms / 1000.0;
-    e.workers = std::max(processes(rate, costs.worker_cpu_ms_per_job),
-                         static_cast<int>(std::ceil(in_flight / std::max(1, worker_concurrency))));
-    e.servers = processes(rate, costs.server_cpu_ms_per_job);
-    e.redis_instances = processes(rate, costs.redis_cpu_ms_per_job);
-    const double cpu_ms =
-        costs.server_cpu_ms_per_job + costs.worker_cpu_ms_per_job + costs.redis_cpu_ms_per_job;
-    e.cores = static_cast<int>(std::ceil(rate * cpu_ms / 1000.0 / ceiling));
+    e.workers =
+        std::max(processes(rate, costs.worker_cpu_ms_per_job, costs.worker_fixed_cpu_percent),
+                 static_cast<int>(std::ceil(in_flight / std::max(1, worker_concurrency))));
+    e.servers = processes(rate, costs.server_cpu_ms_per_job, costs.server_fixed_cpu_percent);
+    e.redis_instances = processes(rate, costs.redis_cpu_ms_per_job, costs.redis_fixed_cpu_percent);
+    const double cpu =
+        rate *
+            (costs.server_cpu_ms_per_job + costs.worker_cpu_ms_per_job +
+             costs.redis_cpu_ms_per_job) /
+            1000.0 +
+        (e.servers * costs.server_fixed_cpu_percent + e.workers * costs.worker_fixed_cpu_percent +
+         e.redis_instances * costs.redis_fixed_cpu_percent) /
+            100.0;
+    e.cores = std::max(1, static_cast<int>(std::ceil(cpu / ceiling)));
     out.push_back(e);
   }
   return out;
@@ -276,8 +337,9 @@ std::vector<Extrapolation> extrapolate(const CostModel& costs, const CapacityGoa
 std::vector<std::string> extrapolation_assumptions(const CostModel& costs, const CapacityGoal& goal,
                                                    int worker_concurrency) {
   return {
-      format("Per-job CPU stays as measured here: server %.3f ms, worker %.3f ms, Redis %.3f ms "
-             "per job, on cores like this machine's.",
+      format("CPU grows with the rate as fitted here (fixed share per process plus a marginal "
+             "cost per job: server %.3f ms, worker %.3f ms, Redis %.3f ms), on cores like this "
+             "machine's; a fit over a narrow range of rates extrapolates less surely.",
              costs.server_cpu_ms_per_job, costs.worker_cpu_ms_per_job, costs.redis_cpu_ms_per_job),
       format("Every process is kept at or under %.0f%% of one core (the CPU ceiling); Redis runs "
              "commands on one core, so a rate beyond one instance needs Redis Cluster shards.",

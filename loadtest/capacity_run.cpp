@@ -16,6 +16,7 @@
 
 #include "core/support/time.hpp"
 #include "loadtest/deployment.hpp"
+#include "loadtest/interruption.hpp"
 #include "loadtest/machine_info.hpp"
 #include "loadtest/progress_bar.hpp"
 #include "loadtest/report_html.hpp"
@@ -138,7 +139,13 @@ class Runner {
     report_.costs = fit_costs(report_.steps, report_.machine.cores);
     report_.recommendations =
         recommend(report_.steps, plan_.clients, plan_.goal, report_.machine.cores);
-    if (plan_.validate) validate();
+    if (interrupted()) {
+      report_.notes.push_back(
+          "The run was interrupted: the last step measured was cut short, later ones and the "
+          "model's re-run did not run.");
+    } else if (plan_.validate) {
+      validate();
+    }
     const double best = report_.costs.jobs_per_s_per_core * report_.machine.cores;
     std::vector<double> rates{1'000, 10'000, 100'000};
     if (best > 0) rates.insert(rates.begin(), std::round(best * 2));
@@ -198,6 +205,10 @@ class Runner {
         (step.open_loop ? format("open %.0f/s", step.rate) : format("K=%.0f", step.clients)) +
         (plan_.spawn ? format(" W=%.0f", workers) : std::string()) + (validation ? " (check)" : "");
     progress_->start_step(step_index_, label);
+    if (interrupted()) {
+      progress_->finish_step("skipped: interrupted");
+      return nullptr;
+    }
     if (Clock::now() + plan_.warmup + plan_.duration > deadline_) {
       progress_->finish_step("skipped: --max-time reached");
       report_.notes.push_back("Step " + label + " was skipped: the run reached --max-time.");

@@ -15,6 +15,7 @@
 #include "loadtest/capacity_run.hpp"
 #include "loadtest/deployment.hpp"
 #include "loadtest/fill.hpp"
+#include "loadtest/interruption.hpp"
 
 namespace {
 
@@ -222,6 +223,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "coqueue-loadtest: %s\n", problem->c_str());
     return 2;
   }
+  loadtest::install_interruption_handler();
   try {
     const auto outcome = loadtest::run_capacity(std::get<loadtest::CapacityPlan>(plan));
     if (cli.get("format") == "kv") {
@@ -230,7 +232,7 @@ int main(int argc, char** argv) {
       std::printf("%s\nReport: %s/report.html (also report.md, report.json)\n",
                   loadtest::summary_table(outcome.report).c_str(), outcome.report_dir.c_str());
     }
-    return 0;
+    return loadtest::interrupted() ? 130 : 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "coqueue-loadtest: the run failed: %s\n", e.what());
     return 1;

@@ -171,10 +171,15 @@ TextTable steps_table(const Report& report) {
 TextTable costs_table(const CostModel& c) {
   return {
       {"Cost", "Value"},
-      {{{"Server CPU per job", format_sig(c.server_cpu_ms_per_job) + " ms"}},
-       {{"Worker CPU per job", format_sig(c.worker_cpu_ms_per_job) + " ms"}},
-       {{"Redis CPU per job", format_sig(c.redis_cpu_ms_per_job) + " ms"}},
+      {{{"Server CPU per job (marginal)", format_sig(c.server_cpu_ms_per_job) + " ms"}},
+       {{"Worker CPU per job (marginal)", format_sig(c.worker_cpu_ms_per_job) + " ms"}},
+       {{"Redis CPU per job (marginal)", format_sig(c.redis_cpu_ms_per_job) + " ms"}},
        {{"Load generator CPU per job", format_sig(c.loadgen_cpu_ms_per_job) + " ms"}},
+       {{"Server fixed CPU, per process",
+         format_sig(c.server_fixed_cpu_percent, 2) + "% of a core"}},
+       {{"Worker fixed CPU, per process",
+         format_sig(c.worker_fixed_cpu_percent, 2) + "% of a core"}},
+       {{"Redis fixed CPU", format_sig(c.redis_fixed_cpu_percent, 2) + "% of a core"}},
        {{"Redis CPU per 1000 jobs/s",
          format_sig(c.redis_cpu_percent_per_1000_jobs_s) + "% of a core"}},
        {{"Jobs/s per worker", format_sig(c.jobs_per_s_per_worker)}},

@@ -103,12 +103,18 @@ struct Recommendation {
   std::optional<Validation> validation;
 };
 
-// Per-job costs fitted from the sweep, the inputs of the extrapolation.
+// Costs fitted from the sweep, the inputs of the extrapolation. A role's CPU is fitted as
+// fixed + marginal: its processes spend a fixed share of a core each whatever the load
+// (heartbeats, timers, blocking claims that time out) plus a marginal cost per job. At low rates
+// the fixed part dominates an average per job; only the marginal part grows with the rate.
 struct CostModel {
-  double server_cpu_ms_per_job = 0;
+  double server_cpu_ms_per_job = 0;  // marginal
   double worker_cpu_ms_per_job = 0;
   double redis_cpu_ms_per_job = 0;
   double loadgen_cpu_ms_per_job = 0;
+  double server_fixed_cpu_percent = 0;  // per process, % of one core
+  double worker_fixed_cpu_percent = 0;
+  double redis_fixed_cpu_percent = 0;
   double redis_cpu_percent_per_1000_jobs_s = 0;
   double jobs_per_s_per_worker = 0;  // best measured throughput divided by the workers
   double jobs_per_s_per_core = 0;    // best measured throughput divided by the machine's cores

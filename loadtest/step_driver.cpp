@@ -11,6 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "loadtest/interruption.hpp"
 #include "loadtest/latency_histogram.hpp"
 
 namespace coqueue::loadtest {
@@ -175,8 +176,9 @@ awaitable<void> drive(StepState& s, const StepPlan& plan, ResourceSampler& sampl
         if (auto d = depth_of(queues, at)) result.queue_depth.push_back(*d);
       }
     }
-    if (now >= s.hard_stop && !s.stopping) {
+    if ((now >= s.hard_stop || interrupted()) && !s.stopping) {
       s.stopping = true;
+      s.window_end = std::min(s.window_end, now);  // an interrupted window ends here
       result.unfinished = s.in_flight;
       for (auto& c : s.clients) c->close();
     }
@@ -214,7 +216,8 @@ StepResult run_step(const StepPlan& plan) {
   if (failure) std::rethrow_exception(failure);
 
   // Jobs are counted by their timestamps within the window; CPU over the sampler's own time.
-  result.seconds = std::chrono::duration<double>(plan.duration).count();
+  result.seconds =
+      std::max(1e-3, std::chrono::duration<double>(state.window_end - state.window_start).count());
   result.submitted = state.submitted;
   result.completed = state.completed;
   result.completed_total = state.completed_total;

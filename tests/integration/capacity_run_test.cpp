@@ -78,6 +78,10 @@ TEST(CapacityRun, ASpawnedSweepWritesConsistentReportsAndStopsEveryProcess) {
                                  "300ms",
                                  "--job",
                                  "echo=3,sleep:5=1",
+                                 "--rate",
+                                 "200",
+                                 "--connections",
+                                 "16",
                                  "--quiet",
                                  "--out",
                                  out.dir.string()},
@@ -94,9 +98,10 @@ TEST(CapacityRun, ASpawnedSweepWritesConsistentReportsAndStopsEveryProcess) {
   EXPECT_EQ(report.at("schema_version").as_int64(), 1);
   EXPECT_EQ(report.at("machine").at("cores").as_int64(), std::thread::hardware_concurrency());
 
-  // Two worker counts times two client counts, and the re-run that checks the model.
+  // Two worker counts times (two client counts and the open-loop step), and the re-run that
+  // checks the model.
   const auto& steps = report.at("steps").as_array();
-  ASSERT_EQ(steps.size(), 5u) << output;
+  ASSERT_EQ(steps.size(), 7u) << output;
   std::vector<int> pids;
   for (const auto& value : steps) {
     const auto& step = value.as_object();
@@ -127,7 +132,13 @@ TEST(CapacityRun, ASpawnedSweepWritesConsistentReportsAndStopsEveryProcess) {
     }
   }
   EXPECT_EQ(steps[0].at("workers").as_int64(), 1);
-  EXPECT_EQ(steps[2].at("workers").as_int64(), 2);
+  EXPECT_EQ(steps[3].at("workers").as_int64(), 2);
+  // The open loop submits at the rate asked, whatever the answers, and keeps up with it here.
+  for (const std::size_t i : {2u, 5u}) {
+    EXPECT_EQ(steps[i].at("mode").as_string(), "open");
+    EXPECT_NEAR(number(steps[i].at("submitted_per_s")), 200.0, 20.0);
+    EXPECT_NEAR(number(steps[i].at("jobs_per_s")), 200.0, 20.0);
+  }
 
   const auto& recommendations = report.at("recommendations").as_array();
   ASSERT_GE(recommendations.size(), 2u);
@@ -140,6 +151,30 @@ TEST(CapacityRun, ASpawnedSweepWritesConsistentReportsAndStopsEveryProcess) {
 
   // Nothing the run started is left: every PID of the deployment is gone.
   for (const int pid : pids) EXPECT_NE(::kill(pid, 0), 0) << "pid " << pid << " still runs";
+}
+
+TEST(CapacityRun, CtrlCStopsTheRunAndEveryProcessAndStillWritesTheReport) {
+  TempDir out;
+  ChildProcess run(COQUEUE_LOADTEST_BIN,
+                   {"--spawn", "--server-bin", COQUEUE_SERVER_BIN, "--worker-bin",
+                    COQUEUE_WORKER_BIN, "--clients", "2,4", "--workers", "1,2", "--duration", "2s",
+                    "--warmup", "0s", "--out", out.dir.string()});
+  ASSERT_TRUE(run.wait_for_line("step 1/", 60s)) << run.output();
+  run.signal(SIGINT);
+  EXPECT_EQ(run.wait_exit(60s), 130) << run.output();
+  const fs::path dir = report_dir(out.dir);
+  const boost::json::object report = boost::json::parse(read_file(dir / "report.json")).as_object();
+  const auto& steps = report.at("steps").as_array();
+  ASSERT_GE(steps.size(), 1u);
+  EXPECT_LT(steps.size(), 4u);
+  EXPECT_NE(read_file(dir / "report.md").find("interrupted"), std::string::npos);
+  for (const auto& step : steps) {
+    for (const auto& p : step.at("processes").as_array()) {
+      if (p.at("role").as_string() == "loadgen") continue;
+      const auto pid = static_cast<pid_t>(p.at("pid").as_int64());
+      EXPECT_NE(::kill(pid, 0), 0) << "pid " << pid << " still runs";
+    }
+  }
 }
 
 TEST(CapacityRun, DrivesADeploymentGivenByUrl) {

@@ -394,14 +394,32 @@ StepResult costed(int workers, int clients, double jobs_per_s, double mean_ms, d
   return s;
 }
 
-TEST(CapacityModel, FitCostsUsesStepsWithAtLeastHalfTheBestThroughput) {
-  // The light steps cost far more per job (fixed overheads over few jobs); they must not count.
-  std::vector<StepResult> steps = {
-      costed(1, 10, 400, 18, 9, 9, 9, 9),         costed(2, 10, 599, 16, 9, 9, 9, 9),
-      costed(2, 20, 600, 30, 0.4, 1.5, 0.2, 0.3),  // exactly half the best: included
-      costed(1, 40, 700, 50, 0.4, 1.5, 0.2, 0.3), costed(2, 40, 1200, 33, 0.4, 1.5, 0.2, 0.3),
+// A step whose processes spend exactly `fixed` % of a core each plus `marginal_ms` per job
+// (spread evenly over a role's processes): what fit_costs must recover.
+StepResult fixed_plus_marginal(int workers, int clients, double jobs_per_s, double mean_ms) {
+  StepResult s = step(workers, clients, jobs_per_s, mean_ms, mean_ms * 3);
+  const auto set = [&](ProcessUsage& p, double fixed_percent, double marginal_ms, int of) {
+    p.cpu_percent = fixed_percent + 100.0 * jobs_per_s * marginal_ms / 1000.0 / of;
+    p.cpu_seconds = p.cpu_percent / 100.0 * s.seconds;
   };
-  StepResult rerun = costed(4, 40, 5000, 8, 9, 9, 9, 9);
+  for (ProcessUsage& p : s.processes) {
+    if (p.role == "server") set(p, 3, 0.05, 1);
+    if (p.role == "worker") set(p, 2, 0.2, workers);
+    if (p.role == "redis") set(p, 10, 0.03, 1);
+    if (p.role == "loadgen") set(p, 0, 0.04, 1);
+  }
+  return s;
+}
+
+TEST(CapacityModel, FitCostsSeparatesTheFixedShareFromTheMarginalCostPerJob) {
+  // At low rates the fixed share dominates an average per job: a mean over the steps would
+  // make Redis look ten times dearer than it is at 10,000 jobs/s.
+  std::vector<StepResult> steps = {
+      fixed_plus_marginal(1, 10, 200, 18),  fixed_plus_marginal(1, 50, 500, 40),
+      fixed_plus_marginal(2, 10, 400, 16),  fixed_plus_marginal(2, 50, 1200, 30),
+      fixed_plus_marginal(4, 50, 2000, 20),
+  };
+  StepResult rerun = costed(4, 40, 5000, 8, 9, 9, 9, 9);  // not part of the sweep
   rerun.validation = true;
   steps.push_back(rerun);
   StepResult open = costed(4, 40, 3000, 8, 9, 9, 9, 9);
@@ -409,14 +427,28 @@ TEST(CapacityModel, FitCostsUsesStepsWithAtLeastHalfTheBestThroughput) {
   steps.push_back(open);
 
   const CostModel c = fit_costs(steps, 4);
+  EXPECT_NEAR(c.server_cpu_ms_per_job, 0.05, 1e-9);
+  EXPECT_NEAR(c.worker_cpu_ms_per_job, 0.2, 1e-9);
+  EXPECT_NEAR(c.redis_cpu_ms_per_job, 0.03, 1e-9);
+  EXPECT_NEAR(c.server_fixed_cpu_percent, 3, 1e-6);
+  EXPECT_NEAR(c.worker_fixed_cpu_percent, 2, 1e-6);
+  EXPECT_NEAR(c.redis_fixed_cpu_percent, 10, 1e-6);
+  EXPECT_NEAR(c.redis_cpu_percent_per_1000_jobs_s, 3, 1e-6);
+  EXPECT_NEAR(c.loadgen_cpu_ms_per_job, 0.04, 1e-3);  // an average over the sweep's jobs
+  EXPECT_DOUBLE_EQ(c.jobs_per_s_per_worker, 500);     // 2000 jobs/s from 4 workers
+  EXPECT_DOUBLE_EQ(c.jobs_per_s_per_core, 500);
+  EXPECT_DOUBLE_EQ(c.service_ms, 16);  // the lightest load's latency
+}
+
+TEST(CapacityModel, FitCostsFallsBackToCpuOverJobsWhenTheRatesCannotSeparateThem) {
+  // Every step at the same rate with the same processes: no way to tell fixed from marginal.
+  std::vector<StepResult> steps = {costed(1, 10, 1000, 10, 0.4, 1.5, 0.2, 0.3),
+                                   costed(1, 50, 1000, 40, 0.4, 1.5, 0.2, 0.3)};
+  const CostModel c = fit_costs(steps, 2);
   EXPECT_NEAR(c.server_cpu_ms_per_job, 0.4, 1e-9);
   EXPECT_NEAR(c.worker_cpu_ms_per_job, 1.5, 1e-9);
   EXPECT_NEAR(c.redis_cpu_ms_per_job, 0.2, 1e-9);
-  EXPECT_NEAR(c.loadgen_cpu_ms_per_job, 0.3, 1e-9);
-  EXPECT_NEAR(c.redis_cpu_percent_per_1000_jobs_s, 20, 1e-6);
-  EXPECT_DOUBLE_EQ(c.jobs_per_s_per_worker, 600);  // 1200 jobs/s from 2 workers
-  EXPECT_DOUBLE_EQ(c.jobs_per_s_per_core, 300);
-  EXPECT_DOUBLE_EQ(c.service_ms, 16);  // the lightest load's latency, light steps included
+  EXPECT_EQ(c.redis_fixed_cpu_percent, 0.0);
 }
 
 TEST(CapacityModel, FitCostsOfNoStepsIsZero) {
@@ -455,6 +487,19 @@ TEST(CapacityModel, ExtrapolateGrowsWithTheRateAtTheCpuCeiling) {
     EXPECT_GT(e[i].redis_instances, e[i - 1].redis_instances);
     EXPECT_GT(e[i].cores, e[i - 1].cores);
   }
+}
+
+TEST(CapacityModel, ExtrapolateLeavesEachProcessOnlyWhatItsFixedShareDoesNotTake) {
+  CostModel costs;
+  costs.redis_cpu_ms_per_job = 0.02;
+  costs.service_ms = 1;
+  const auto without = extrapolate(costs, CapacityGoal{}, 100, {100000});
+  costs.redis_fixed_cpu_percent = 40;  // half of the 80% ceiling gone before any job
+  const auto with = extrapolate(costs, CapacityGoal{}, 100, {100000});
+  // 100,000 jobs/s x 0.02 ms = 2 cores of Redis: 3 instances at 80%, 5 at the 40% left.
+  EXPECT_EQ(without[0].redis_instances, 3);
+  EXPECT_EQ(with[0].redis_instances, 5);
+  EXPECT_GT(with[0].cores, without[0].cores);
 }
 
 TEST(CapacityModel, ExtrapolateGivesWorkersEnoughSlotsForTheJobsInFlight) {
