@@ -17,14 +17,34 @@ for p in "${packages[@]}"; do
   fi
 done
 
+# promtool lints GET /metrics in the tests. It comes in Debian's prometheus package, which would
+# also install and start a Prometheus server: only the one binary is taken out of the package,
+# into .cache/tools/ (not on PATH, nothing started).
+install_promtool() {
+  local tools="$PWD/.cache/tools"
+  [ -x "$tools/promtool" ] && return 0
+  local tmp
+  tmp=$(mktemp -d)
+  (cd "$tmp" && { apt-get download prometheus >/dev/null 2>&1 ||
+    { $sudo apt-get update -qq && apt-get download prometheus >/dev/null; }; } &&
+    dpkg -x prometheus_*.deb extracted)
+  mkdir -p "$tools"
+  cp "$tmp/extracted/usr/bin/promtool" "$tools/promtool"
+  rm -rf "$tmp"
+  echo "setup: promtool in .cache/tools"
+}
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+cd "$(dirname "$0")/.."
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#packages[@]} packages present"
+  install_promtool
   exit 0
 fi
 
 echo "setup: installing ${missing[*]}"
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
@@ -32,4 +52,5 @@ $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet redis-server 2>/dev/null; then
   $sudo systemctl disable --now redis-server >/dev/null 2>&1 || true
 fi
+install_promtool
 echo "setup: done"

@@ -32,6 +32,17 @@ Api::Api(Broker& broker, const worker::Registry& types, ApiSettings settings)
     : broker_(broker), types_(broker, types, settings.extra_types), settings_(settings) {}
 
 awaitable<Response> Api::handle(Request request) {
+  const auto started = std::chrono::steady_clock::now();
+  std::string_view route = "unmatched";
+  Response response = co_await answer(std::move(request), route);
+  http_metrics_.observe(
+      route, response.status,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  co_return response;
+}
+
+// `route_label` is set to the matched route's name.
+awaitable<Response> Api::answer(Request request, std::string_view& route_label) {
   const auto target = boost::urls::parse_origin_form(request.target);
   if (!target) {
     co_return error_response(400, "invalid_target", "the request target is not a valid path");
@@ -48,6 +59,7 @@ awaitable<Response> Api::handle(Request request) {
   }
 
   const RouteMatch& match = std::get<RouteMatch>(routed);
+  route_label = route_name(match.id);
   std::error_code backend_error;
   std::string failure;
   try {
@@ -71,7 +83,7 @@ awaitable<Response> Api::handle(Request request) {
 
 awaitable<Response> Api::dispatch(const RouteMatch& match, Request request,
                                   boost::urls::url_view target) {
-  const handlers::Context ctx{broker_, types_, settings_, shutting_down_};
+  const handlers::Context ctx{broker_, types_, settings_, shutting_down_, http_metrics_};
   switch (match.id) {
     case RouteId::submit_job: co_return co_await handlers::submit_job(ctx, std::move(request));
     case RouteId::submit_batch: co_return co_await handlers::submit_batch(ctx, std::move(request));
@@ -87,6 +99,7 @@ awaitable<Response> Api::dispatch(const RouteMatch& match, Request request,
     case RouteId::resume_queue: co_return co_await handlers::set_paused(ctx, match.queue, false);
     case RouteId::healthz: co_return co_await handlers::healthz(ctx);
     case RouteId::readyz: co_return co_await handlers::readyz(ctx);
+    case RouteId::metrics: co_return co_await handlers::metrics(ctx);
   }
   co_return error_response(404, "not_found", "no route for this path");
 }

@@ -13,6 +13,7 @@
 #include "core/support/awaitable.hpp"
 #include "server/advertised_types.hpp"
 #include "server/http_message.hpp"
+#include "server/http_metrics.hpp"
 #include "server/router.hpp"
 #include "worker/registry.hpp"
 
@@ -35,6 +36,7 @@ class Api {
   void begin_shutdown() { shutting_down_ = true; }
 
  private:
+  awaitable<Response> answer(Request request, std::string_view& route_label);
   awaitable<Response> dispatch(const RouteMatch& match, Request request,
                                boost::urls::url_view target);
 
@@ -42,6 +44,7 @@ class Api {
   AdvertisedTypes types_;
   ApiSettings settings_;
   bool shutting_down_ = false;
+  HttpMetrics http_metrics_;
 };
 
 }  // namespace coqueue::server

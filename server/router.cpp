@@ -21,6 +21,7 @@ enum class Path {
   workers,
   healthz,
   readyz,
+  metrics,
   unknown
 };
 
@@ -30,7 +31,7 @@ struct Binding {
   RouteId id;
 };
 
-constexpr std::array<Binding, 14> bindings{{
+constexpr std::array<Binding, 15> bindings{{
     {Path::queue_pause, Method::post, RouteId::pause_queue},
     {Path::queue_resume, Method::post, RouteId::resume_queue},
     {Path::workers, Method::get, RouteId::list_workers},
@@ -45,6 +46,7 @@ constexpr std::array<Binding, 14> bindings{{
     {Path::queue_dead_requeue, Method::post, RouteId::requeue_dead},
     {Path::healthz, Method::get, RouteId::healthz},
     {Path::readyz, Method::get, RouteId::readyz},
+    {Path::metrics, Method::get, RouteId::metrics},
 }};
 
 std::string_view method_name(Method m) {
@@ -79,6 +81,7 @@ Path classify(std::string_view path, std::string& job_id, std::string& queue) {
   if (path == "/workers") return Path::workers;
   if (path == "/healthz") return Path::healthz;
   if (path == "/readyz") return Path::readyz;
+  if (path == "/metrics") return Path::metrics;
   if (const auto job = segment_after(path, "/jobs/")) {
     job_id = job->first;
     if (job->second.empty()) return Path::job;
@@ -94,6 +97,27 @@ Path classify(std::string_view path, std::string& job_id, std::string& queue) {
 }
 
 }  // namespace
+
+std::string_view route_name(RouteId id) {
+  switch (id) {
+    case RouteId::submit_job: return "submit_job";
+    case RouteId::submit_batch: return "submit_batch";
+    case RouteId::get_job: return "get_job";
+    case RouteId::cancel_job: return "cancel_job";
+    case RouteId::retry_job: return "retry_job";
+    case RouteId::list_queues: return "list_queues";
+    case RouteId::list_dead: return "list_dead";
+    case RouteId::list_workers: return "list_workers";
+    case RouteId::requeue_dead: return "requeue_dead";
+    case RouteId::purge_dead: return "purge_dead";
+    case RouteId::pause_queue: return "pause_queue";
+    case RouteId::resume_queue: return "resume_queue";
+    case RouteId::healthz: return "healthz";
+    case RouteId::readyz: return "readyz";
+    case RouteId::metrics: return "metrics";
+  }
+  return "unknown";
+}
 
 std::variant<RouteMatch, RouteMiss> route(Method method, std::string_view path) {
   std::string job_id;

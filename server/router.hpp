@@ -24,7 +24,11 @@ enum class RouteId {
   resume_queue,
   healthz,
   readyz,
+  metrics,
 };
+
+// The route's name as metrics label it ("submit_job", ...).
+std::string_view route_name(RouteId id);
 
 struct RouteMatch {
   RouteId id;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <utility>
 
 #include <unistd.h>
 
@@ -106,6 +107,7 @@ awaitable<void> Processor::heartbeat_loop() {
     try {
       broker_.set_worker_status(settings_.worker_id, status());
       co_await broker_.heartbeat(settings_.worker_id);
+      co_await flush_metrics();
     } catch (const std::exception& e) {
       // Redis unreachable: the runs go on; the broker refuses their outcomes if their leases
       // lapse meanwhile.
@@ -114,6 +116,21 @@ awaitable<void> Processor::heartbeat_loop() {
     heartbeat_timer_.expires_after(settings_.heartbeat_interval);
     co_await heartbeat_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
   }
+}
+
+awaitable<void> Processor::flush_metrics() {
+  if (unsent_metrics_.empty()) co_return;
+  JobMetrics delta = std::exchange(unsent_metrics_, JobMetrics{});
+  bool sent = false;
+  try {
+    co_await broker_.add_job_metrics(delta);
+    sent = true;
+  } catch (const std::exception& e) {
+    // Kept for the next heartbeat. A link lost after sending may have counted some of it
+    // already: metrics may then count a little twice, the queue itself is not affected.
+    log::warn("worker.metrics_deferred", {{"error", e.what()}});
+  }
+  if (!sent) unsent_metrics_.add(delta);
 }
 
 boost::json::object Processor::status() const {
@@ -148,6 +165,7 @@ awaitable<void> Processor::run(Job job) {
     const auto waited =
         std::chrono::duration_cast<std::chrono::milliseconds>(*job.started_at - *job.lost_at);
     recovery_seconds_.observe(static_cast<double>(waited.count()) / 1000.0);
+    unsent_metrics_.add_recovery(job.queue, static_cast<double>(waited.count()) / 1000.0);
     log::info("job.recovered", {{"job_id", job.id},
                                 {"queue", job.queue},
                                 {"attempt", job.attempts},
@@ -198,6 +216,10 @@ awaitable<void> Processor::run(Job job) {
 
   ++jobs_done_;
   const auto took = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
+  if (outcome != "unreported") {
+    unsent_metrics_.add_run({job.queue, job.type, outcome},
+                            static_cast<double>(took.count()) / 1e6);
+  }
   log::debug("job.finish", {{"job_id", job.id},
                             {"type", job.type},
                             {"attempt", job.attempts},
@@ -293,6 +315,7 @@ awaitable<void> Processor::shutdown(SteadyTime deadline, bool finish_queued) {
 
 awaitable<void> Processor::leave() {
   stop_heartbeats();
+  co_await flush_metrics();
   try {
     co_await broker_.leave(settings_.worker_id);
   } catch (const std::exception& e) {

@@ -38,6 +38,8 @@ struct ProcessorSettings {
   // How long a run's outcome is retried while the backend is unreachable (about a lease: past
   // it the backend would refuse the outcome anyway).
   std::chrono::milliseconds outcome_retry_for{15'000};
+  // Run counts and durations are sent to the broker with each heartbeat; this much later at
+  // most, they show in GET /metrics.
 };
 
 class Processor {
@@ -74,6 +76,7 @@ class Processor {
 
   awaitable<void> claim_loop();
   awaitable<void> heartbeat_loop();
+  awaitable<void> flush_metrics();
   boost::json::object status() const;
   awaitable<void> run(Job job);
   awaitable<void> report_progress(std::string job_id, boost::json::value progress);
@@ -91,6 +94,7 @@ class Processor {
   ProcessorSettings settings_;
   QueueWeights order_;
   Histogram recovery_seconds_{{0.5, 1, 2, 5, 10, 15, 20, 30, 60, 120}};
+  JobMetrics unsent_metrics_;  // runs and recoveries since the last report to the broker
   std::mt19937_64 rng_{std::random_device{}()};
   std::unordered_map<std::string, std::shared_ptr<Run>> running_;
   std::size_t loops_ = 0;

@@ -20,8 +20,10 @@
 #include "core/job/job.hpp"
 #include "core/job/job_spec.hpp"
 #include "core/queue/completion_hub.hpp"
+#include "core/queue/job_metrics.hpp"
 #include "core/queue/queue_errc.hpp"
 #include "core/queue/queue_stats.hpp"
+#include "core/redis/metrics.hpp"
 #include "core/support/awaitable.hpp"
 
 namespace coqueue {
@@ -122,6 +124,14 @@ class Broker {
   // accepts jobs of an advertised type even though it has no handler for it.
   virtual awaitable<void> advertise_types(std::vector<std::string> names) = 0;
   virtual awaitable<bool> is_type_advertised(std::string name) = 0;
+
+  // Run counts and durations and recovery times: a worker adds what it measured since its last
+  // report; job_metrics() has the totals of every worker since the backend began.
+  virtual awaitable<void> add_job_metrics(JobMetrics delta) = 0;
+  virtual awaitable<JobMetrics> job_metrics() = 0;
+
+  // The Redis client's own counters (round trips, reconnects), when the backend is Redis.
+  virtual std::optional<redis::Metrics> redis_metrics() const { return std::nullopt; }
 
   // Called with the id of a processing job whose cancellation was asked for.
   virtual void set_cancel_listener(CancelListener listener) = 0;

@@ -68,6 +68,12 @@ class MemoryBroker final : public Broker {
   void set_worker_status(std::string worker_id, boost::json::object status) override;
   awaitable<std::vector<boost::json::object>> workers() override;
 
+  awaitable<void> add_job_metrics(JobMetrics delta) override {
+    job_metrics_.add(delta);
+    co_return;
+  }
+  awaitable<JobMetrics> job_metrics() override { co_return job_metrics_; }
+
   void set_cancel_listener(CancelListener listener) override;
   CompletionHub& completions() override { return hub_; }
 
@@ -118,6 +124,7 @@ class MemoryBroker final : public Broker {
   std::list<ClaimWaiter*> claim_waiters_;
   std::map<std::string, StatusCounts> counts_;
   std::set<std::string> paused_;
+  JobMetrics job_metrics_;
   std::map<std::string, boost::json::object> worker_status_;  // in-process workers, by id
   std::size_t unfinished_ = 0;
   CompletionHub hub_;

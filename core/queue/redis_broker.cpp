@@ -13,6 +13,7 @@
 #include "core/job/canonical_json.hpp"
 #include "core/queue/queue_scripts.hpp"
 #include "core/queue/redis_job_codec.hpp"
+#include "core/queue/redis_job_metrics.hpp"
 #include "core/queue/redis_keys.hpp"
 #include "core/redis/redis_errc.hpp"
 #include "core/support/log.hpp"
@@ -354,6 +355,34 @@ awaitable<QueueStats> RedisBroker::stats() {
     }
   }
   co_return stats;
+}
+
+awaitable<void> RedisBroker::add_job_metrics(JobMetrics delta) {
+  if (delta.empty()) co_return;
+  redis::Request request;
+  push_job_metrics(request, delta);
+  co_await exec(std::move(request));
+}
+
+awaitable<JobMetrics> RedisBroker::job_metrics() {
+  redis::Request members;
+  members.push("SMEMBERS", keys::queues());
+  const redis::Replies names = co_await exec(std::move(members));
+  JobMetrics metrics;
+  if (names.front().elements.empty()) co_return metrics;
+  redis::Request read;
+  for (const redis::RespValue& name : names.front().elements) {
+    read.push("HGETALL", keys::metrics(name.text));
+  }
+  const redis::Replies replies = co_await exec(std::move(read));
+  for (std::size_t i = 0; i < replies.size(); ++i) {
+    read_job_metrics(names.front().elements[i].text, replies[i], metrics);
+  }
+  co_return metrics;
+}
+
+std::optional<redis::Metrics> RedisBroker::redis_metrics() const {
+  return conn_.metrics();
 }
 
 awaitable<std::optional<Job>> RedisBroker::activate(const std::string& queue, const std::string& id,

@@ -110,6 +110,10 @@ class RedisBroker final : public Broker {
   awaitable<void> advertise_types(std::vector<std::string> names) override;
   awaitable<bool> is_type_advertised(std::string name) override;
 
+  awaitable<void> add_job_metrics(JobMetrics delta) override;
+  awaitable<JobMetrics> job_metrics() override;
+  std::optional<redis::Metrics> redis_metrics() const override;
+
   void set_cancel_listener(CancelListener listener) override;
   CompletionHub& completions() override { return hub_; }
 

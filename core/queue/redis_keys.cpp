@@ -46,6 +46,10 @@ std::string counts(std::string_view queue) {
   return tagged(queue, "counts");
 }
 
+std::string metrics(std::string_view queue) {
+  return tagged(queue, "metrics");
+}
+
 std::string idempotency(std::string_view queue, std::string_view key) {
   std::string k = tagged(queue, "idem:");
   k += key;

@@ -22,6 +22,7 @@ std::string idempotency(std::string_view queue, std::string_view key);    // STR
 std::string workers(std::string_view queue);   // SET of workers that claimed from the queue
 std::string sleepers(std::string_view queue);  // SET of workers waiting on their wake list
 std::string paused(std::string_view queue);    // STRING, present while the queue is paused
+std::string metrics(std::string_view queue);   // HASH of run and recovery counters (job_metrics)
 
 // Per worker, hash tag {worker}:
 std::string wake(std::string_view worker);  // LIST a producer pushes to when it wakes a sleeper

@@ -9,6 +9,7 @@
 #include "server/advertised_types.hpp"
 #include "server/api.hpp"
 #include "server/http_message.hpp"
+#include "server/http_metrics.hpp"
 #include "worker/registry.hpp"
 
 namespace coqueue::server::handlers {
@@ -18,6 +19,7 @@ struct Context {
   AdvertisedTypes& types;
   const ApiSettings& settings;
   bool shutting_down;
+  const HttpMetrics& http_metrics;
 };
 
 constexpr std::size_t max_batch_jobs = 1000;
@@ -35,5 +37,6 @@ awaitable<Response> purge_dead(Context ctx, std::string queue);
 awaitable<Response> set_paused(Context ctx, std::string queue, bool paused);
 awaitable<Response> healthz(Context ctx);
 awaitable<Response> readyz(Context ctx);
+awaitable<Response> metrics(Context ctx);
 
 }  // namespace coqueue::server::handlers

@@ -564,6 +564,33 @@ TYPED_TEST(BrokerContractTest, StatsCountEachQueueByStatus) {
   EXPECT_EQ(stats.totals()[JobStatus::queued], 2);
 }
 
+TYPED_TEST(BrokerContractTest, JobMetricsFromSeveralWorkersAddUp) {
+  this->enqueue(this->spec("echo", "m"));  // the queue exists, as it does once jobs ran on it
+  JobMetrics first;
+  first.add_run({"m", "echo", "completed"}, 0.002);
+  first.add_run({"m", "echo", "completed"}, 0.02);
+  first.add_run({"m", "echo", "failed"}, 1.5);
+  JobMetrics second;
+  second.add_run({"m", "echo", "completed"}, 0.002);
+  second.add_recovery("m", 3.0);
+  test::run(this->io, this->broker().add_job_metrics(first));
+  test::run(this->io, this->broker().add_job_metrics(second));
+  test::run(this->io, this->broker().add_job_metrics(JobMetrics{}));  // nothing to add
+
+  const JobMetrics total = test::run(this->io, this->broker().job_metrics());
+  ASSERT_EQ(total.runs.size(), 2u);
+  const TimingStats& completed = total.runs.at({"m", "echo", "completed"});
+  EXPECT_EQ(completed.count, 3u);
+  EXPECT_NEAR(completed.sum_seconds, 0.024, 1e-9);
+  ASSERT_EQ(completed.buckets.size(), run_duration_bounds().size() + 1);
+  EXPECT_EQ(completed.buckets[1], 2u);  // 2 ms: under the 2.5 ms bound
+  EXPECT_EQ(completed.buckets[4], 1u);  // 20 ms: under the 25 ms bound
+  EXPECT_EQ(total.runs.at({"m", "echo", "failed"}).count, 1u);
+  ASSERT_TRUE(total.recoveries.contains("m"));
+  EXPECT_EQ(total.recoveries.at("m").count, 1u);
+  EXPECT_NEAR(total.recoveries.at("m").sum_seconds, 3.0, 1e-9);
+}
+
 TYPED_TEST(BrokerContractTest, InterruptClaimsReleasesOnlyThatWorker) {
   int returned = 0;
   for (const char* w : {"stopping", "other"}) {
