@@ -5,7 +5,9 @@
 // worker counts for a latency goal and a CPU ceiling. --fill instead fills a queue in Redis.
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "core/redis/url_option.hpp"
@@ -16,6 +18,7 @@
 #include "loadtest/deployment.hpp"
 #include "loadtest/fill.hpp"
 #include "loadtest/interruption.hpp"
+#include "loadtest/wait_latency.hpp"
 
 namespace {
 
@@ -154,6 +157,58 @@ std::variant<loadtest::CapacityPlan, std::string> read_plan(const CommandLine& c
   return p;
 }
 
+// --wait-latency: on a deployment started here (one server, no workers) or given by --target
+// and --redis.
+int run_wait_latency(const CommandLine& cli) {
+  const auto clients = parse_int(cli.get("wait-latency"));
+  if (!clients || *clients < 1 || *clients > 10'000) {
+    std::fprintf(stderr, "coqueue-loadtest: --wait-latency must be 1 to 10000 clients\n");
+    return 2;
+  }
+  loadtest::WaitLatencyPlan plan;
+  plan.clients = static_cast<int>(*clients);
+  std::unique_ptr<loadtest::Deployment> deployment;
+  try {
+    if (cli.get("spawn") == "true") {
+      loadtest::DeploymentPlan d;
+      d.server_bin = cli.get("server-bin").empty()
+                         ? loadtest::find_sibling_program("coqueue-server", "server")
+                         : cli.get("server-bin");
+      d.worker_bin = "unused";
+      char dir[] = "/tmp/coqueue-wait-latency-XXXXXX";
+      if (::mkdtemp(dir) == nullptr) return 1;
+      d.log_dir = dir;
+      deployment = std::make_unique<loadtest::Deployment>(d);
+      plan.server_url = deployment->server_urls().front();
+      auto redis = redis::parse_url(deployment->redis_url());
+      plan.redis = std::get<redis::Config>(redis);
+    } else {
+      plan.server_url = cli.get("target");
+      auto redis = redis::parse_url(cli.get("redis"));
+      if (auto* problem = std::get_if<std::string>(&redis)) {
+        std::fprintf(stderr, "coqueue-loadtest: --redis: %s\n", problem->c_str());
+        return 2;
+      }
+      plan.redis = std::get<redis::Config>(redis);
+    }
+    const loadtest::WaitLatencyResult r = loadtest::measure_wait_latency(plan);
+    const auto line = [](const char* what, const loadtest::LatencySummary& s) {
+      std::printf("%-34s n=%llu p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f\n", what,
+                  static_cast<unsigned long long>(s.count), s.p50, s.p90, s.p99, s.max);
+    };
+    std::printf(
+        "wait latency at %d waiting clients: from Redis confirming a completion to its "
+        "waiting client having the answer\n",
+        plan.clients);
+    line("one completion at a time", r.one_at_a_time_ms);
+    line("all completions at once (burst)", r.burst_ms);
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "coqueue-loadtest: the run failed: %s\n", e.what());
+    return 1;
+  }
+}
+
 // One key=value line per step, for scripts.
 void print_steps(const loadtest::Report& report) {
   for (const loadtest::StepResult& s : report.steps) {
@@ -212,11 +267,15 @@ int main(int argc, char** argv) {
           "instead: enqueue this many no-op jobs straight into Redis (--redis, --queue) in "
           "batches, print the rate and exit (the start of a drain run)");
   cli.add("queue", "default", "queue for --fill");
+  cli.add("wait-latency", "0",
+          "instead: measure how fast this many clients waiting with GET /jobs/<id>?wait_ms= hear "
+          "of their jobs' completion (with --spawn, or --target and --redis)");
   if (auto exit_code = cli.parse_for_main(argc, argv)) return *exit_code;
   log::configure(
       {.level = log::Level::warn, .format = log::Format::text, .role = "loadtest", .instance = ""});
 
   if (cli.get("fill") != "0") return run_fill(cli);
+  if (cli.get("wait-latency") != "0") return run_wait_latency(cli);
 
   auto plan = read_plan(cli);
   if (auto* problem = std::get_if<std::string>(&plan)) {

@@ -24,7 +24,7 @@
 # stopped by its PID on exit; nothing is written under peers-dir.
 set -euo pipefail
 usage="usage: scripts/bench-peers.sh <peers-dir> [seconds]
-  peers-dir  the folder holding the FastAPI + Celery and Fastify + BullMQ apps (e.g. /work/shared/peers)
+  peers-dir  the folder holding the FastAPI + Celery and Fastify + BullMQ apps
   seconds    measuring window of each client count (default 5)"
 if [ $# -lt 1 ] || [ ! -d "$1/py" ] || [ ! -d "$1/node" ]; then echo "$usage" >&2; exit 2; fi
 peers=$(cd "$1" && pwd)

@@ -100,6 +100,12 @@ awaitable<Response> Api::dispatch(const RouteMatch& match, Request request,
     case RouteId::healthz: co_return co_await handlers::healthz(ctx);
     case RouteId::readyz: co_return co_await handlers::readyz(ctx);
     case RouteId::metrics: co_return co_await handlers::metrics(ctx);
+    case RouteId::websocket: {
+      Response r = error_response(426, "upgrade_required",
+                                  "GET /ws is a WebSocket: send Upgrade: websocket");
+      r.headers.emplace_back("Upgrade", "websocket");
+      co_return r;
+    }
   }
   co_return error_response(404, "not_found", "no route for this path");
 }

@@ -35,6 +35,8 @@ class Api {
   // From now on /readyz answers 503, so load balancers stop sending work here.
   void begin_shutdown() { shutting_down_ = true; }
 
+  Broker& broker() { return broker_; }
+
  private:
   awaitable<Response> answer(Request request, std::string_view& route_label);
   awaitable<Response> dispatch(const RouteMatch& match, Request request,

@@ -14,9 +14,11 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include "core/support/log.hpp"
 #include "server/response.hpp"
+#include "server/websocket_session.hpp"
 
 namespace coqueue::server {
 namespace {
@@ -163,6 +165,16 @@ awaitable<void> run_http_session(asio::ip::tcp::socket socket, SessionContext& c
     }
 
     stream.expires_never();  // a long-poll may hold the request for up to its wait
+    const std::string_view path = parser.get().target().substr(
+        0, std::min(parser.get().target().find('?'), parser.get().target().size()));
+    if (path == "/ws" && beast::websocket::is_upgrade(parser.get()) && !ctx.stopping) {
+      // A WebSocket waits for events like an idle connection: shutdown and the connection cap
+      // may close it.
+      tracked.set_idle(true);
+      co_await run_websocket_session(stream, parser.release(), ctx.api, ctx.api.broker(),
+                                     settings.websocket);
+      co_return;
+    }
     const bool keep_alive = parser.get().keep_alive();
     const bool head = parser.get().method() == http::verb::head;
     Response response = co_await ctx.api.handle(to_request(parser.get()));

@@ -22,6 +22,7 @@ enum class Path {
   healthz,
   readyz,
   metrics,
+  websocket,
   unknown
 };
 
@@ -31,7 +32,7 @@ struct Binding {
   RouteId id;
 };
 
-constexpr std::array<Binding, 15> bindings{{
+constexpr std::array<Binding, 16> bindings{{
     {Path::queue_pause, Method::post, RouteId::pause_queue},
     {Path::queue_resume, Method::post, RouteId::resume_queue},
     {Path::workers, Method::get, RouteId::list_workers},
@@ -47,6 +48,7 @@ constexpr std::array<Binding, 15> bindings{{
     {Path::healthz, Method::get, RouteId::healthz},
     {Path::readyz, Method::get, RouteId::readyz},
     {Path::metrics, Method::get, RouteId::metrics},
+    {Path::websocket, Method::get, RouteId::websocket},
 }};
 
 std::string_view method_name(Method m) {
@@ -82,6 +84,7 @@ Path classify(std::string_view path, std::string& job_id, std::string& queue) {
   if (path == "/healthz") return Path::healthz;
   if (path == "/readyz") return Path::readyz;
   if (path == "/metrics") return Path::metrics;
+  if (path == "/ws") return Path::websocket;
   if (const auto job = segment_after(path, "/jobs/")) {
     job_id = job->first;
     if (job->second.empty()) return Path::job;
@@ -115,6 +118,7 @@ std::string_view route_name(RouteId id) {
     case RouteId::healthz: return "healthz";
     case RouteId::readyz: return "readyz";
     case RouteId::metrics: return "metrics";
+    case RouteId::websocket: return "websocket";
   }
   return "unknown";
 }

@@ -25,6 +25,7 @@ enum class RouteId {
   healthz,
   readyz,
   metrics,
+  websocket,  // GET /ws without an upgrade: http_session upgrades the ones that ask
 };
 
 // The route's name as metrics label it ("submit_job", ...).

@@ -29,6 +29,9 @@ void declare_server_options(CommandLine& cli) {
   cli.add("idle-timeout", "60s", "idle keep-alive connections close after this");
   cli.add("body-timeout", "30s", "a request's body must arrive within this after its headers");
   cli.add("max-connections", "10000", "open connections; at the cap the oldest idle one closes");
+  cli.add("ws-outbox", "1024",
+          "messages waiting to be sent on one WebSocket; a client that lets more pile up is "
+          "dropped (close code 1008)");
   cli.add("max-wait", "30s", "cap on GET /jobs/<id>?wait_ms=");
   cli.add("retry-base", "1s", "delay before the first retry of a failed run (doubles each time)");
   cli.add("retry-cap", "10m", "longest delay between retries");
@@ -92,6 +95,8 @@ std::variant<ServerConfig, std::string> read_server_config(const CommandLine& cl
   c.http.idle_timeout = r.duration("idle-timeout");
   c.http.body_timeout = r.duration("body-timeout");
   c.http.max_connections = static_cast<std::size_t>(r.integer("max-connections", 1, 1'000'000));
+  c.http.websocket.max_outbox_messages =
+      static_cast<std::size_t>(r.integer("ws-outbox", 1, 1'000'000));
   c.api.max_wait = r.duration("max-wait");
 
   c.memory.retry.base = r.duration("retry-base");

@@ -29,12 +29,25 @@ awaitable<bool> CompletionHub::Subscription::wait_until(SteadyTime deadline) {
   co_return waiter_->notified;
 }
 
-void CompletionHub::notify(std::string_view job_id) {
+CompletionHub::Observer::Observer(CompletionHub& hub, ObserverFn fn)
+    : hub_(hub), position_(hub.observers_.insert(hub.observers_.end(), std::move(fn))) {}
+
+CompletionHub::Observer::~Observer() {
+  hub_.observers_.erase(position_);
+}
+
+void CompletionHub::notify(std::string_view job_id, std::string_view queue) {
   auto [first, last] = waiters_.equal_range(std::string(job_id));
   for (auto it = first; it != last; ++it) {
     it->second->notified = true;
     it->second->timer.cancel();
   }
+  // Observers must not add or remove observers from inside the call.
+  for (const ObserverFn& fn : observers_) fn(job_id, queue, true);
+}
+
+void CompletionHub::notify_changed(std::string_view job_id, std::string_view queue) {
+  for (const ObserverFn& fn : observers_) fn(job_id, queue, false);
 }
 
 void CompletionHub::notify_all() {
@@ -42,6 +55,7 @@ void CompletionHub::notify_all() {
     waiter->notified = true;
     waiter->timer.cancel();
   }
+  for (const ObserverFn& fn : observers_) fn({}, {}, true);
 }
 
 }  // namespace coqueue

@@ -4,6 +4,8 @@
 // calls notify() when a job reaches a terminal status. No polling: each waiter sleeps on its own
 // timer, which notify() cancels.
 
+#include <functional>
+#include <list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,8 +39,29 @@ class CompletionHub {
     std::unique_ptr<Waiter> waiter_;
   };
 
-  // A job reached a terminal status: wake everyone waiting for it.
-  void notify(std::string_view job_id);
+  // Called for every job whose record changes, with its queue (empty when the backend does not
+  // say) and whether it reached a terminal status; with two empty strings (and `ended`) when
+  // notifications may have been missed. WebSocket sessions observe so, for the jobs and queues
+  // they follow.
+  using ObserverFn =
+      std::function<void(std::string_view job_id, std::string_view queue, bool ended)>;
+  class Observer {
+   public:
+    Observer(CompletionHub& hub, ObserverFn fn);
+    ~Observer();
+    Observer(const Observer&) = delete;
+    Observer& operator=(const Observer&) = delete;
+
+   private:
+    CompletionHub& hub_;
+    std::list<ObserverFn>::iterator position_;
+  };
+
+  // A job reached a terminal status: wake everyone waiting for it, tell every observer.
+  void notify(std::string_view job_id, std::string_view queue = {});
+  // A job's record changed without an end (a run started, a retry was scheduled, progress):
+  // observers only; waiters wait for ends.
+  void notify_changed(std::string_view job_id, std::string_view queue);
   // Wake every waiter to look again (at shutdown, or when notifications may have been missed).
   void notify_all();
 
@@ -54,6 +77,7 @@ class CompletionHub {
 
   executor ex_;
   std::unordered_multimap<std::string, Waiter*> waiters_;
+  std::list<ObserverFn> observers_;
 };
 
 }  // namespace coqueue

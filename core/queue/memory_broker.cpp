@@ -206,7 +206,10 @@ awaitable<void> MemoryBroker::hand_back(std::string id, std::string worker_id) {
 
 awaitable<void> MemoryBroker::report_progress(std::string id, std::string worker_id,
                                               boost::json::value progress) {
-  if (Entry* entry = running_entry(id, worker_id)) entry->job.progress = std::move(progress);
+  if (Entry* entry = running_entry(id, worker_id)) {
+    entry->job.progress = std::move(progress);
+    hub_.notify_changed(entry->job.id, entry->job.queue);
+  }
   co_return;
 }
 
@@ -277,6 +280,8 @@ void MemoryBroker::set_status(Job& job, JobStatus status) {
   --counts[job.status];
   ++counts[status];
   job.status = status;
+  // Ends are announced by finish(), once the record is complete; observers read records later.
+  if (!is_terminal(status)) hub_.notify_changed(job.id, job.queue);
 }
 
 void MemoryBroker::make_due(Job& job) {
@@ -302,7 +307,7 @@ void MemoryBroker::finish(Job& job, JobStatus status) {
   jobs_.at(job.id).finished = now;
   finished_.emplace_back(now, job.id);
   if (status == JobStatus::failed) dead_[job.queue].push_front(job.id);
-  hub_.notify(job.id);  // eviction waits for the next enqueue, so `job` stays valid here
+  hub_.notify(job.id, job.queue);  // eviction waits for the next enqueue, so `job` stays valid here
 }
 
 void MemoryBroker::arm_schedule_timer() {

@@ -104,6 +104,8 @@ void RedisBroker::start() {
   if (settings_.listen_for_completions) {
     done_ = subscriber_.psubscribe(keys::done_pattern());
     spawn_logged(ex_, listen_done(alive_), "listen_done");
+    changed_ = subscriber_.psubscribe(keys::changed_pattern());
+    spawn_logged(ex_, listen_changed(alive_), "listen_changed");
   }
   cancels_ = subscriber_.subscribe(keys::cancel_channel());
   spawn_logged(ex_, listen_cancel(alive_), "listen_cancel");
@@ -390,7 +392,8 @@ awaitable<std::optional<Job>> RedisBroker::activate(const std::string& queue, co
   std::vector<std::string> script_keys{keys::job(queue, id), keys::processing(queue, worker),
                                        keys::counts(queue), keys::pending(queue),
                                        keys::paused(queue)};
-  std::vector<std::string> script_args{id, worker, now_ms(), ms(settings_.lease)};
+  std::vector<std::string> script_args{id, worker, now_ms(), ms(settings_.lease),
+                                       keys::changed_channel(queue)};
   const redis::RespValue reply =
       co_await run_script(activate_script_, std::move(script_keys), std::move(script_args));
   if (reply.is_null()) co_return std::nullopt;  // cancelled while it waited
@@ -405,9 +408,13 @@ awaitable<std::size_t> RedisBroker::take_now(const std::vector<std::string>& que
     if (taken >= wanted) break;
     std::vector<std::string> script_keys{keys::pending(q), keys::processing(q, worker),
                                          keys::counts(q), keys::paused(q)};
-    std::vector<std::string> script_args{
-        worker, now_ms(), ms(settings_.lease), keys::job_prefix(q), std::to_string(wanted - taken),
-        q};
+    std::vector<std::string> script_args{worker,
+                                         now_ms(),
+                                         ms(settings_.lease),
+                                         keys::job_prefix(q),
+                                         std::to_string(wanted - taken),
+                                         q,
+                                         keys::changed_channel(q)};
     const redis::RespValue reply =
         co_await run_script(take_script_, std::move(script_keys), std::move(script_args));
     if (reply.type == redis::RespType::integer) {  // paused
@@ -669,7 +676,8 @@ awaitable<FailOutcome> RedisBroker::end_run(std::string id, std::string worker_i
                                        delay ? ms(*delay) : "-1",
                                        ms(settings_.result_ttl),
                                        keys::done_channel(q),
-                                       cancelled ? "cancelled" : "fail"};
+                                       cancelled ? "cancelled" : "fail",
+                                       keys::changed_channel(q)};
   const redis::RespValue reply =
       co_await run_script(fail_script_, std::move(script_keys), std::move(script_args));
   held_.erase(id);
@@ -694,7 +702,8 @@ awaitable<void> RedisBroker::report_progress(std::string id, std::string worker_
   if (it == held_.end() || it->second.worker != worker_id) co_return;
   const std::string q = it->second.queue;
   std::vector<std::string> script_keys{keys::job(q, id)};
-  std::vector<std::string> script_args{worker_id, it->second.run, boost::json::serialize(progress)};
+  std::vector<std::string> script_args{worker_id, it->second.run, boost::json::serialize(progress),
+                                       keys::changed_channel(q), id};
   co_await run_script(progress_script_, std::move(script_keys), std::move(script_args));
 }
 
@@ -1002,13 +1011,32 @@ awaitable<void> RedisBroker::listen_done(std::shared_ptr<bool> alive) {
     if (const auto* m = std::get_if<redis::Message>(&*event)) {
       // One message may name many jobs (complete.lua announces a batch at once).
       std::string_view ids = m->payload;
+      const std::string_view queue = keys::queue_of_done_channel(m->channel);
       while (!ids.empty()) {
         const std::size_t space = std::min(ids.find(' '), ids.size());
-        if (space > 0) hub_.notify(ids.substr(0, space));
+        if (space > 0) hub_.notify(ids.substr(0, space), queue);
         ids.remove_prefix(std::min(space + 1, ids.size()));
       }
     } else {
       hub_.notify_all();  // completions may have been missed: every waiter looks again
+    }
+  }
+}
+
+// Records that changed without ending (a run started, a retry was scheduled, progress): only
+// WebSocket followers care; a missed one is made up for by the done channel's notify_all.
+awaitable<void> RedisBroker::listen_changed(std::shared_ptr<bool> alive) {
+  while (*alive) {
+    auto event = co_await changed_->next(Clock::now() + std::chrono::seconds(1));
+    if (!event || !*alive) continue;
+    if (const auto* m = std::get_if<redis::Message>(&*event)) {
+      std::string_view ids = m->payload;
+      const std::string_view queue = keys::queue_of_changed_channel(m->channel);
+      while (!ids.empty()) {
+        const std::size_t space = std::min(ids.find(' '), ids.size());
+        if (space > 0) hub_.notify_changed(ids.substr(0, space), queue);
+        ids.remove_prefix(std::min(space + 1, ids.size()));
+      }
     }
   }
 }

@@ -187,6 +187,7 @@ class RedisBroker final : public Broker {
   awaitable<FailOutcome> end_run(std::string id, std::string worker, std::string error,
                                  bool cancelled);
   awaitable<void> listen_done(std::shared_ptr<bool> alive);
+  awaitable<void> listen_changed(std::shared_ptr<bool> alive);
   awaitable<void> listen_cancel(std::shared_ptr<bool> alive);
   awaitable<void> forward_scheduled(std::shared_ptr<bool> alive);
   awaitable<void> recover_periodically(std::shared_ptr<bool> alive);
@@ -197,6 +198,7 @@ class RedisBroker final : public Broker {
   redis::BlockingPool blocking_;
   redis::Subscriber subscriber_;
   std::unique_ptr<redis::Subscriber::Subscription> done_;
+  std::unique_ptr<redis::Subscriber::Subscription> changed_;
   std::unique_ptr<redis::Subscriber::Subscription> cancels_;
   redis::Script enqueue_script_, take_script_, activate_script_, release_script_, fail_script_,
       cancel_script_, promote_script_, extend_script_, recover_script_, hand_back_script_,

@@ -118,17 +118,38 @@ std::string done_pattern() {
   return p;
 }
 
+std::string changed_channel(std::string_view queue) {
+  return tagged(queue, "changed");
+}
+
+std::string changed_pattern() {
+  std::string p(prefix);
+  p += ":{*}:changed";
+  return p;
+}
+
 std::string cancel_channel() {
   std::string c(prefix);
   c += ":cancel";
   return c;
 }
 
-std::string_view queue_of_done_channel(std::string_view channel) {
+namespace {
+
+std::string_view queue_of_channel(std::string_view channel, std::string_view tail) {
   const std::string head = std::string(prefix) + ":{";
-  constexpr std::string_view tail = "}:done";
   if (!channel.starts_with(head) || !channel.ends_with(tail)) return {};
   return channel.substr(head.size(), channel.size() - head.size() - tail.size());
+}
+
+}  // namespace
+
+std::string_view queue_of_done_channel(std::string_view channel) {
+  return queue_of_channel(channel, "}:done");
+}
+
+std::string_view queue_of_changed_channel(std::string_view channel) {
+  return queue_of_channel(channel, "}:changed");
 }
 
 }  // namespace coqueue::keys

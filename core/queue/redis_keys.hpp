@@ -35,11 +35,14 @@ std::string recoverer_lock();                       // STRING NX PX: one recover
 std::string types();  // HASH job type -> unix ms of its last advertisement by a worker
 
 // Pub/sub channels:
-std::string done_channel(std::string_view queue);  // a job of the queue reached an end
-std::string done_pattern();                        // every queue's done channel
-std::string cancel_channel();                      // a running job was asked to stop
+std::string done_channel(std::string_view queue);     // a job of the queue reached an end
+std::string done_pattern();                           // every queue's done channel
+std::string changed_channel(std::string_view queue);  // a job of the queue changed, not ended
+std::string changed_pattern();                        // every queue's changed channel
+std::string cancel_channel();                         // a running job was asked to stop
 
-// The queue name inside a done channel name, or empty when it is not one.
+// The queue name inside a done (or changed) channel name, or empty when it is not one.
 std::string_view queue_of_done_channel(std::string_view channel);
+std::string_view queue_of_changed_channel(std::string_view channel);
 
 }  // namespace coqueue::keys

@@ -607,6 +607,47 @@ TYPED_TEST(BrokerContractTest, InterruptClaimsReleasesOnlyThatWorker) {
   EXPECT_EQ(returned, 2);
 }
 
+// What WebSocket followers hear: a run starting, its progress, a retry scheduled, the end; each
+// with its queue, and only the end marked as one.
+TYPED_TEST(BrokerContractTest, ObserversHearEveryChangeOfARecordAndWhichOneIsTheEnd) {
+  std::vector<std::tuple<std::string, std::string, bool>> heard;
+  CompletionHub::Observer observer(
+      this->broker().completions(),
+      [&heard](std::string_view id, std::string_view queue, bool ended) {
+        heard.emplace_back(std::string(id), std::string(queue), ended);
+      });
+  JobSpec spec = this->spec("echo", "watched");
+  spec.max_attempts = 2;
+  const Job job = this->enqueue(spec);
+  const auto claimed = this->claim({"watched"});
+  ASSERT_TRUE(claimed);
+  test::run(this->io, this->broker().report_progress(job.id, "w1", boost::json::value(50)));
+  test::run(this->io, this->broker().fail(job.id, "w1", "first try"));  // retried later
+  const auto again = this->claim({"watched"}, "w1", 2000ms);
+  ASSERT_TRUE(again);
+  test::run(this->io, this->broker().complete(job.id, "w1", nullptr));
+  // Redis delivers through pub/sub: give the messages a moment to arrive.
+  const auto until = Clock::now() + 5s;
+  const auto ends = [&] {
+    return std::count_if(heard.begin(), heard.end(), [](const auto& h) { return std::get<2>(h); });
+  };
+  while (ends() == 0 && Clock::now() < until) test::run_for(this->io, 10ms);
+  test::run_for(this->io, 50ms);
+
+  std::size_t changes = 0;
+  for (const auto& [id, queue, ended] : heard) {
+    EXPECT_EQ(id, job.id);
+    EXPECT_EQ(queue, "watched");
+    if (!ended) ++changes;
+  }
+  // Started twice, progress once, retry scheduled once (the memory broker also tells of the
+  // job being due again); then the one end, last.
+  EXPECT_GE(changes, 4u);
+  EXPECT_EQ(ends(), 1);
+  ASSERT_FALSE(heard.empty());
+  EXPECT_TRUE(std::get<2>(heard.back()));
+}
+
 // The worker's processor on top of each broker: jobs run, retry, and stop when cancelled.
 TYPED_TEST(BrokerContractTest, AProcessorRunsJobsThroughTheBroker) {
   worker::Registry registry;

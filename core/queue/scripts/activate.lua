@@ -3,7 +3,7 @@
 -- KEYS[1] job hash          KEYS[2] processing list of the worker    KEYS[3] counts hash
 -- KEYS[4] pending list      KEYS[5] the queue's paused marker
 -- ARGV[1] id                ARGV[2] worker id        ARGV[3] now (unix ms)
--- ARGV[4] lease (ms)
+-- ARGV[4] lease (ms)         ARGV[5] changed channel (the id is published: its record changed)
 -- Returns the job hash as a flat field/value array (its `run` field is the run's fencing token),
 -- or false when the job is gone or no
 -- longer queued (it was cancelled while it waited; its id then leaves the processing list),
@@ -27,6 +27,7 @@ redis.call('HSET', KEYS[1], 'status', 'processing', 'started_at', ARGV[3], 'work
   'lease_until', tonumber(ARGV[3]) + tonumber(ARGV[4]), 'renewed_at', ARGV[3])
 redis.call('HINCRBY', KEYS[3], 'queued', -1)
 redis.call('HINCRBY', KEYS[3], 'processing', 1)
+redis.call('PUBLISH', ARGV[5], ARGV[1])
 local hash = redis.call('HGETALL', KEYS[1])
 redis.call('HDEL', KEYS[1], 'lost_at')  -- reported once, with this run
 return hash

@@ -7,6 +7,7 @@
 -- ARGV[4] error             ARGV[5] now (unix ms)    ARGV[6] retry delay (ms; -1: no retry)
 -- ARGV[7] result TTL (ms; for a cancelled job)       ARGV[8] done channel
 -- ARGV[9] 'fail' or 'cancelled' (the handler stopped on a cancel request)
+-- ARGV[10] changed channel (a retry scheduled is a change of the record, not an end)
 -- Returns 0 refused (not this run's job any more), 1 retry scheduled, 2 failed, 3 cancelled.
 local job = redis.call('HMGET', KEYS[1], 'status', 'worker', 'attempts', 'max_attempts',
   'cancel_requested', 'run')
@@ -25,6 +26,7 @@ elseif tonumber(job[3]) < tonumber(job[4]) and tonumber(ARGV[6]) >= 0 then
   redis.call('HSET', KEYS[1], 'status', 'scheduled', 'run_at', due)
   redis.call('ZADD', KEYS[3], due, ARGV[1])
   redis.call('HINCRBY', KEYS[5], 'scheduled', 1)
+  redis.call('PUBLISH', ARGV[10], ARGV[1])
   return 1
 else
   status = 'failed'

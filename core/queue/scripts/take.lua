@@ -6,7 +6,8 @@
 -- KEYS[4] the queue's paused marker
 -- ARGV[1] worker id         ARGV[2] now (unix ms)    ARGV[3] lease (ms)
 -- ARGV[4] job key prefix of the queue (job hashes are read by id; same hash tag, same slot)
--- ARGV[5] at most this many jobs   ARGV[6] queue name
+-- ARGV[5] at most this many jobs   ARGV[6] queue name   ARGV[7] changed channel (ids of jobs
+-- whose record changed: one message for the batch, for WebSocket followers)
 -- Returns -1 when the queue is paused; else an array of jobs, each a flat field/value array of the fields a worker needs (not the
 -- whole hash), empty when no due job is left. Each job's `run` field (one more than the job's
 -- last run, never reused) is that run's fencing token.
@@ -42,5 +43,8 @@ end
 if #taken > 0 then
   redis.call('HINCRBY', KEYS[3], 'queued', -#taken)
   redis.call('HINCRBY', KEYS[3], 'processing', #taken)
+  local ids = {}
+  for i, job in ipairs(taken) do ids[i] = job[2] end
+  redis.call('PUBLISH', ARGV[7], table.concat(ids, ' '))
 end
 return taken
