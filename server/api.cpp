@@ -1,5 +1,8 @@
 #include "server/api.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/url/parse.hpp>
 
 #include "core/redis/redis_errc.hpp"
@@ -30,6 +33,27 @@ Response backend_unavailable(std::error_code ec) {
 
 Api::Api(Broker& broker, const worker::Registry& types, ApiSettings settings)
     : broker_(broker), types_(broker, types, settings.extra_types), settings_(settings) {}
+
+void Api::begin_shutdown() {
+  shutting_down_ = true;
+  if (stop_sampling_) stop_sampling_();
+}
+
+awaitable<void> Api::sample_queues_periodically() {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  stop_sampling_ = [&timer] { timer.cancel(); };
+  while (!shutting_down_) {
+    try {
+      const QueueStats stats = co_await broker_.stats();
+      queue_rates_.record(std::chrono::steady_clock::now(), stats);
+    } catch (const std::exception&) {
+      // The backend is away: this reading is missing; the next ones make up for it.
+    }
+    timer.expires_after(std::chrono::seconds(5));
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  stop_sampling_ = nullptr;
+}
 
 awaitable<Response> Api::handle(Request request) {
   const auto started = std::chrono::steady_clock::now();
@@ -83,7 +107,8 @@ awaitable<Response> Api::answer(Request request, std::string_view& route_label) 
 
 awaitable<Response> Api::dispatch(const RouteMatch& match, Request request,
                                   boost::urls::url_view target) {
-  const handlers::Context ctx{broker_, types_, settings_, shutting_down_, http_metrics_};
+  const handlers::Context ctx{broker_,        types_,        settings_,
+                              shutting_down_, http_metrics_, queue_rates_};
   switch (match.id) {
     case RouteId::submit_job: co_return co_await handlers::submit_job(ctx, std::move(request));
     case RouteId::submit_batch: co_return co_await handlers::submit_batch(ctx, std::move(request));

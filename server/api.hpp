@@ -3,6 +3,7 @@
 // hands over to server/handlers/*. Knows nothing of sockets.
 
 #include <chrono>
+#include <functional>
 #include <set>
 #include <string>
 
@@ -14,6 +15,7 @@
 #include "server/advertised_types.hpp"
 #include "server/http_message.hpp"
 #include "server/http_metrics.hpp"
+#include "server/queue_rates.hpp"
 #include "server/router.hpp"
 #include "worker/registry.hpp"
 
@@ -33,7 +35,11 @@ class Api {
   awaitable<Response> handle(Request request);
 
   // From now on /readyz answers 503, so load balancers stop sending work here.
-  void begin_shutdown() { shutting_down_ = true; }
+  void begin_shutdown();
+
+  // Reads the queue counts every few seconds until shutdown, for GET /queues's last-minute
+  // figures.
+  awaitable<void> sample_queues_periodically();
 
   Broker& broker() { return broker_; }
 
@@ -47,6 +53,8 @@ class Api {
   ApiSettings settings_;
   bool shutting_down_ = false;
   HttpMetrics http_metrics_;
+  QueueRates queue_rates_;
+  std::function<void()> stop_sampling_;
 };
 
 }  // namespace coqueue::server

@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include <boost/asio/co_spawn.hpp>
+
 #include "core/support/log.hpp"
 #include "worker/builtin/builtin.hpp"
 
@@ -53,6 +55,9 @@ ServerApp::~ServerApp() = default;
 void ServerApp::start() {
   if (redis_) redis_->start();
   if (processor_) processor_->start();
+  asio::co_spawn(ex_, api_->sample_queues_periodically(), [](std::exception_ptr e) {
+    if (e) log::error("server.queue_sampling_failed");
+  });
   listener_->start();
 }
 

@@ -7,6 +7,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -174,10 +175,15 @@ class Session {
     push(state, event("job", R"("job":)" + r.body), limits);
   }
 
+  // Posted, never run inline: an observer is called from inside the broker's state changes,
+  // and reading a record there could touch what the broker is in the middle of changing.
   void fetch(std::string id, bool only_if_ended) {
-    asio::co_spawn(state_->wake.get_executor(),
-                   send_record(api_, state_, std::move(id), limits_, only_if_ended),
-                   asio::detached);
+    auto ex = state_->wake.get_executor();
+    asio::post(ex, [ex, &api = api_, state = state_, id = std::move(id), limits = limits_,
+                    only_if_ended]() mutable {
+      asio::co_spawn(ex, send_record(api, std::move(state), std::move(id), limits, only_if_ended),
+                     asio::detached);
+    });
   }
 
   void on_event(std::string_view id, std::string_view queue, bool /*ended*/) {

@@ -42,7 +42,8 @@ class CompletionHub {
   // Called for every job whose record changes, with its queue (empty when the backend does not
   // say) and whether it reached a terminal status; with two empty strings (and `ended`) when
   // notifications may have been missed. WebSocket sessions observe so, for the jobs and queues
-  // they follow.
+  // they follow. Called from inside the broker's state changes: an observer must not touch the
+  // broker there, only note or post work for later.
   using ObserverFn =
       std::function<void(std::string_view job_id, std::string_view queue, bool ended)>;
   class Observer {

@@ -120,6 +120,17 @@ awaitable<QueueStats> MemoryBroker::stats() {
   QueueStats stats;
   stats.queues = counts_;
   stats.paused = paused_;
+  const SystemTime now = wall_now();
+  for (const auto& [queue, ids] : pending_) {
+    for (const std::string& id : ids) {  // the first still queued (cancelled ids are skipped)
+      const auto it = jobs_.find(id);
+      if (it == jobs_.end() || it->second.job.status != JobStatus::queued) continue;
+      stats.oldest_queued_age_ms[queue] = std::max<std::int64_t>(
+          0, std::chrono::duration_cast<std::chrono::milliseconds>(now - it->second.job.created_at)
+                 .count());
+      break;
+    }
+  }
   co_return stats;
 }
 

@@ -345,15 +345,33 @@ awaitable<QueueStats> RedisBroker::stats() {
   for (const redis::RespValue& name : names.front().elements) {
     counts.push("HGETALL", keys::counts(name.text));
     counts.push("EXISTS", keys::paused(name.text));
+    counts.push("LINDEX", keys::pending(name.text), -1);  // the due end: the next job out
   }
   const redis::Replies replies = co_await exec(std::move(counts));
-  for (std::size_t i = 0; 2 * i < replies.size(); ++i) {
+  redis::Request heads;
+  std::vector<std::string> head_queues;
+  for (std::size_t i = 0; 3 * i < replies.size(); ++i) {
     const std::string& name = names.front().elements[i].text;
-    if (replies[2 * i + 1].integer == 1) stats.paused.insert(name);
+    if (replies[3 * i + 1].integer == 1) stats.paused.insert(name);
     StatusCounts& c = stats.queues[name];
-    const auto& e = replies[2 * i].elements;
+    const auto& e = replies[3 * i].elements;
     for (std::size_t j = 0; j + 1 < e.size(); j += 2) {
       if (auto status = parse_job_status(e[j].text)) c[*status] = std::stoll(e[j + 1].text);
+    }
+    if (!replies[3 * i + 2].is_null()) {
+      heads.push("HMGET", keys::job(name, replies[3 * i + 2].text), "status", "created_at");
+      head_queues.push_back(name);
+    }
+  }
+  if (head_queues.empty()) co_return stats;
+  // The next job due of each queue: how long it has waited (a cancelled one is not counted).
+  const redis::Replies fields = co_await exec(std::move(heads));
+  const std::int64_t now = unix_millis(std::chrono::system_clock::now());
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const auto& f = fields[i].elements;
+    if (f.size() == 2 && f[0].text == "queued" && !f[1].text.empty()) {
+      stats.oldest_queued_age_ms[head_queues[i]] =
+          std::max<std::int64_t>(0, now - std::stoll(f[1].text));
     }
   }
   co_return stats;

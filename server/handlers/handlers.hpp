@@ -20,6 +20,7 @@ struct Context {
   const ApiSettings& settings;
   bool shutting_down;
   const HttpMetrics& http_metrics;
+  QueueRates& queue_rates;
 };
 
 constexpr std::size_t max_batch_jobs = 1000;

@@ -8,7 +8,11 @@ namespace coqueue::server::handlers {
 
 awaitable<Response> list_queues(Context ctx) {
   const QueueStats stats = co_await ctx.broker.stats();
-  co_return json_response(200, to_json(stats));
+  const auto now = std::chrono::steady_clock::now();
+  ctx.queue_rates.record(now, stats);
+  double window_s = 0;
+  const auto recent = ctx.queue_rates.last_minute(now, stats, window_s);
+  co_return json_response(200, to_json(stats, &recent, window_s));
 }
 
 awaitable<Response> set_paused(Context ctx, std::string queue, bool paused) {

@@ -245,6 +245,28 @@ TEST_F(HttpApiTest, DeadLettersAreListedRetriedRequeuedAndPurged) {
   EXPECT_EQ(client.get("/queues/dlq/dead").json().at("total"), 0);
 }
 
+TEST_F(HttpApiTest, QueuesTellHowLongTheNextJobWaitedAndWhatEndedInTheLastMinute) {
+  const auto before = client.get("/queues").json();
+  // No worker here serves "backlog": its job waits.
+  client.submit(R"({"type": "echo", "payload": {}, "queue": "backlog"})");
+  for (int i = 0; i < 3; ++i) {
+    const std::string id = client.submit(R"({"type": "echo", "payload": {}})");
+    client.get("/jobs/" + id + "?wait_ms=5000");
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  const auto after = client.get("/queues").json();
+  EXPECT_GE(after.at("queues").at("backlog").at("oldest_queued_age_ms").as_int64(), 60);
+  EXPECT_TRUE(after.at("queues").at("default").at("oldest_queued_age_ms").is_null());
+  const auto* before_default = before.at("queues").as_object().if_contains("default");
+  const std::int64_t before_completed =
+      before_default ? before_default->at("completed_last_minute").as_int64() : 0;
+  EXPECT_EQ(
+      after.at("queues").at("default").at("completed_last_minute").as_int64() - before_completed,
+      3);
+  EXPECT_GE(after.at("recent_window_s").as_int64(), 0);
+  EXPECT_GE(after.at("totals").at("oldest_queued_age_ms").as_int64(), 60);
+}
+
 TEST_F(HttpApiTest, ABatchIsTakenWholeAndAnsweredInOrder) {
   const auto before = client.get("/queues").json().at("totals").at("completed").as_int64();
   const HttpReply batch = client.post_json("/jobs/batch", R"({"jobs": [

@@ -34,6 +34,17 @@ TEST(ServerBackend, RedisWhenItAnswers) {
   EXPECT_EQ(redis.command("EXISTS cq:{default}:job:" + id), ":1\r\n");
 }
 
+TEST(ServerBackend, OnRedisQueuesTellHowLongTheNextJobWaited) {
+  RedisServer redis;
+  ServerProcess server({"--backend", "redis", "--redis", redis.url()});
+  HttpClient client(server.port());
+  client.submit(R"({"type": "echo", "payload": {}})");  // no worker: it waits
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  const auto queues = client.get("/queues").json();
+  EXPECT_GE(queues.at("queues").at("default").at("oldest_queued_age_ms").as_int64(), 60);
+  EXPECT_EQ(queues.at("queues").at("default").at("completed_last_minute").as_int64(), 0);
+}
+
 TEST(ServerBackend, AutoFallsBackToMemoryLoudly) {
   ServerProcess server({"--backend", "auto", "--redis", dead_redis_url()});
   EXPECT_EQ(server.count_events("server.backend_fallback"), 1u);
