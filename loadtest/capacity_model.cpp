@@ -63,6 +63,7 @@ void summarize_roles(StepResult& step) {
     r.role = p.role;
     ++r.processes;
     r.cpu_percent_total += p.cpu_percent;
+    r.cpu_ms_per_job += p.cpu_seconds * 1000.0;  // divided by the jobs below
     r.cpu_percent_max = std::max(r.cpu_percent_max, p.cpu_percent);
     r.rss_mb_total += p.rss_mb;
     r.rss_mb_max = std::max(r.rss_mb_max, p.rss_mb);
@@ -70,10 +71,8 @@ void summarize_roles(StepResult& step) {
   step.roles.clear();
   for (auto& [role, r] : by_role) {
     // CPU per job: the role's CPU time over the window divided by the jobs completed in it.
-    if (step.completed > 0) {
-      r.cpu_ms_per_job =
-          r.cpu_percent_total / 100.0 * step.seconds * 1000.0 / static_cast<double>(step.completed);
-    }
+    r.cpu_ms_per_job =
+        step.completed > 0 ? r.cpu_ms_per_job / static_cast<double>(step.completed) : 0.0;
     step.roles.push_back(r);
   }
 }

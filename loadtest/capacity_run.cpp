@@ -232,7 +232,7 @@ class Runner {
     r.servers = static_cast<int>(targets_.size());
     r.validation = validation;
     summarize_roles(r);
-    if (deployment_) {
+    if (deployment_ && !interrupted()) {
       if (const std::string dead = deployment_->casualty(); !dead.empty()) {
         progress_->finish_step("failed");
         throw std::runtime_error("a process of the deployment died during " + label + ": " + dead);

@@ -88,6 +88,7 @@ struct JobClient::Impl {
   WaitMode wait;
   std::chrono::milliseconds job_timeout;
   bool connected = false;
+  bool closed = false;  // close() was called: no new connection, no new request
 
   struct Answer {
     std::string error;  // empty when an HTTP answer came
@@ -100,6 +101,10 @@ struct JobClient::Impl {
 
   awaitable<Answer> exchange(http::verb verb, std::string path, const std::string* body) {
     Answer a;
+    if (closed) {
+      a.error = "connection";
+      co_return a;
+    }
     if (!connected) {
       stream.expires_after(5s);
       auto [ec] =
@@ -150,6 +155,7 @@ JobClient::JobClient(asio::any_io_executor ex, Target target, WaitMode wait,
 JobClient::~JobClient() = default;
 
 void JobClient::close() {
+  impl_->closed = true;
   impl_->drop();
   impl_->timer.cancel();
 }

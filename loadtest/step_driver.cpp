@@ -40,6 +40,7 @@ struct StepState {
   std::size_t next_job = 0;
   std::size_t next_slot = 0;
   bool stopping = false;
+  bool open_loop = false;
 
   bool in_window(Clock::time_point t) const { return t >= window_start && t < window_end; }
 };
@@ -60,8 +61,10 @@ void record(StepState& s, const JobOutcome& o, Clock::time_point due) {
     return;
   }
   ++s.completed_total;
-  if (s.in_window(o.finished)) {
-    ++s.completed;
+  if (s.in_window(o.finished)) ++s.completed;
+  // Closed loop: the jobs that ended in the window. Open loop: the jobs due in the window,
+  // however late they end, or an overloaded step would leave its slowest jobs out.
+  if (s.open_loop ? s.in_window(due) : s.in_window(o.finished)) {
     s.latency.record_us(micros(o.finished - due));
   }
 }
@@ -209,6 +212,7 @@ StepResult run_step(const StepPlan& plan) {
   processes.push_back({.role = "loadgen", .name = "loadgen", .pid = ::getpid()});
   ResourceSampler sampler(std::move(processes));
   StepState state;
+  state.open_loop = plan.open_loop;
   std::exception_ptr failure;
   asio::co_spawn(io, drive(state, plan, sampler, result),
                  [&failure](std::exception_ptr e) { failure = e; });

@@ -1,5 +1,7 @@
 #include "loadtest/wait_latency.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <map>
 #include <stdexcept>
@@ -22,24 +24,26 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-constexpr const char* queue_name = "wait-latency";
-constexpr const char* worker_id = "wait-latency-bench";
+const std::string worker_id = "wait-latency-bench";
 
 struct Waiter {
   std::string id;
   std::optional<Clock::time_point> answered;
   std::string status;
 };
+// Shared with the waiting clients, which may outlive a round that failed.
+using Waiters = std::shared_ptr<std::vector<Waiter>>;
 
 awaitable<void> pause(Clock::duration d) {
   asio::steady_timer t(co_await asio::this_coro::executor, d);
   co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
-awaitable<void> wait_for(Target target, Waiter& waiter) {
+awaitable<void> wait_for(Target target, Waiters waiters, std::size_t index) {
   JobClient client(co_await asio::this_coro::executor, target, WaitMode{}, 60s);
-  const std::string path = "/jobs/" + waiter.id + "?wait_ms=30000";
+  const std::string path = "/jobs/" + (*waiters)[index].id + "?wait_ms=30000";
   const auto record = co_await client.get_json(path);
+  Waiter& waiter = (*waiters)[index];
   waiter.answered = Clock::now();
   if (record && record->is_object()) {
     if (const auto* s = record->as_object().if_contains("status"); s && s->is_string()) {
@@ -48,34 +52,42 @@ awaitable<void> wait_for(Target target, Waiter& waiter) {
   }
 }
 
+awaitable<void> complete_one(RedisBroker& broker, std::string id) {
+  const boost::json::value no_result(nullptr);
+  co_await broker.complete(id, worker_id, no_result);
+}
+
 std::uint64_t micros(Clock::duration d) {
   return static_cast<std::uint64_t>(
       std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::microseconds>(d).count()));
 }
 
-// One round: `clients` jobs, waited for, then completed one at a time or all at once.
-awaitable<void> round(RedisBroker& broker, Target target, int clients, bool burst,
-                      LatencyHistogram& into) {
+// One round: `clients` jobs, waited for, then completed one at a time or all at once. The
+// queue is this run's own, so no job of an earlier run is in the way.
+awaitable<void> round(RedisBroker& broker, Target target, std::string queue, int clients,
+                      bool burst, LatencyHistogram& into) {
   auto ex = co_await asio::this_coro::executor;
   JobSpec spec;
   spec.type = "echo";
-  spec.queue = queue_name;
+  spec.queue = queue;
   spec.payload = boost::json::object{};
   std::vector<JobSpec> specs(static_cast<std::size_t>(clients), spec);
   const std::vector<EnqueueOutcome> enqueued = co_await broker.enqueue_many(std::move(specs));
-  std::vector<Waiter> waiters;
+  auto waiters = std::make_shared<std::vector<Waiter>>();
   for (const EnqueueOutcome& e : enqueued) {
     if (!e) throw std::runtime_error("a job was refused: " + e.error().message());
     Waiter w;
     w.id = e.value().job.id;
-    waiters.push_back(std::move(w));
+    waiters->push_back(std::move(w));
   }
-  for (Waiter& w : waiters) asio::co_spawn(ex, wait_for(target, w), asio::detached);
+  for (std::size_t i = 0; i < waiters->size(); ++i) {
+    asio::co_spawn(ex, wait_for(target, waiters, i), asio::detached);
+  }
   co_await pause(300ms);  // every wait parked in the server
 
   std::vector<std::string> claimed;
-  const std::vector<std::string> queues{queue_name};
-  while (claimed.size() < waiters.size()) {
+  const std::vector<std::string> queues{queue};
+  while (claimed.size() < waiters->size()) {
     auto job = co_await broker.claim(queues, worker_id, 1000ms);
     if (!job) throw std::runtime_error("the jobs to complete could not be claimed");
     claimed.push_back(job->id);
@@ -86,25 +98,20 @@ awaitable<void> round(RedisBroker& broker, Target target, int clients, bool burs
     int left = clients;
     auto done = std::make_shared<asio::steady_timer>(ex, Clock::time_point::max());
     for (const std::string& id : claimed) {
-      asio::co_spawn(
-          ex,
-          [](RedisBroker& b, std::string job) -> awaitable<void> {
-            co_await b.complete(job, worker_id, boost::json::value(nullptr));
-          }(broker, id),
-          [&, id, done](std::exception_ptr) {
-            confirmed[id] = Clock::now();
-            if (--left == 0) done->cancel();
-          });
+      asio::co_spawn(ex, complete_one(broker, id), [&, id, done](std::exception_ptr) {
+        confirmed[id] = Clock::now();
+        if (--left == 0) done->cancel();
+      });
     }
     if (left > 0) co_await done->async_wait(asio::as_tuple(asio::use_awaitable));
   } else {
     for (const std::string& id : claimed) {
-      co_await broker.complete(id, worker_id, boost::json::value(nullptr));
+      co_await complete_one(broker, id);
       confirmed[id] = Clock::now();
       // The next one only once this one's client has its answer: one notification at a time.
       const auto until = Clock::now() + 10s;
       for (;;) {
-        const auto w = std::find_if(waiters.begin(), waiters.end(),
+        const auto w = std::find_if(waiters->begin(), waiters->end(),
                                     [&](const Waiter& x) { return x.id == id; });
         if (w->answered || Clock::now() > until) break;
         co_await pause(50us);
@@ -113,25 +120,27 @@ awaitable<void> round(RedisBroker& broker, Target target, int clients, bool burs
   }
   const auto until = Clock::now() + 10s;
   for (;;) {
-    const bool all = std::all_of(waiters.begin(), waiters.end(),
+    const bool all = std::all_of(waiters->begin(), waiters->end(),
                                  [](const Waiter& w) { return w.answered.has_value(); });
     if (all || Clock::now() > until) break;
     co_await pause(1ms);
   }
-  for (const Waiter& w : waiters) {
-    if (!w.answered || w.status != "completed") {
+  for (const Waiter& w : *waiters) {
+    const auto at = confirmed.find(w.id);
+    if (!w.answered || w.status != "completed" || at == confirmed.end()) {
       throw std::runtime_error("job " + w.id + " was not seen completed by its waiting client");
     }
-    into.record_us(micros(*w.answered - confirmed.at(w.id)));
+    into.record_us(micros(*w.answered - at->second));
   }
 }
 
 awaitable<void> measure(RedisBroker& broker, WaitLatencyPlan plan, Target target,
                         LatencyHistogram& single, LatencyHistogram& burst) {
   co_await pause(200ms);  // the broker connected
+  const std::string queue = "wait-latency-" + std::to_string(::getpid());
   for (int r = 0; r < plan.rounds; ++r) {
-    co_await round(broker, target, plan.clients, false, single);
-    co_await round(broker, target, plan.clients, true, burst);
+    co_await round(broker, target, queue, plan.clients, false, single);
+    co_await round(broker, target, queue, plan.clients, true, burst);
   }
 }
 

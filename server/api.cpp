@@ -65,6 +65,11 @@ awaitable<Response> Api::handle(Request request) {
   co_return response;
 }
 
+awaitable<Response> Api::handle_unrecorded(Request request) {
+  std::string_view ignored;
+  co_return co_await answer(std::move(request), ignored);
+}
+
 // `route_label` is set to the matched route's name.
 awaitable<Response> Api::answer(Request request, std::string_view& route_label) {
   const auto target = boost::urls::parse_origin_form(request.target);

@@ -33,6 +33,9 @@ class Api {
   Api(Broker& broker, const worker::Registry& types, ApiSettings settings);
 
   awaitable<Response> handle(Request request);
+  // The same, for requests made inside the server (the WebSocket's reads and submissions):
+  // not counted in the HTTP request metrics.
+  awaitable<Response> handle_unrecorded(Request request);
 
   // From now on /readyz answers 503, so load balancers stop sending work here.
   void begin_shutdown();

@@ -14,6 +14,8 @@ std::map<std::string, RecentEnds> ends_of(const QueueStats& stats) {
 }  // namespace
 
 void QueueRates::record(SteadyTime now, const QueueStats& stats) {
+  // At most one reading a second, however often GET /queues is called.
+  if (!readings_.empty() && now - readings_.back().at < std::chrono::seconds(1)) return;
   readings_.push_back({now, ends_of(stats)});
   // Keep one reading older than the window, so that a full minute can be measured.
   while (readings_.size() > 2 && readings_[1].at <= now - window) readings_.pop_front();

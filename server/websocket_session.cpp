@@ -1,6 +1,8 @@
 #include "server/websocket_session.hpp"
 
 #include <deque>
+#include <functional>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -30,18 +32,32 @@ constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 // What one socket follows and what waits to be sent to it. Shared with the coroutines that
 // fetch job records, so that they find out when the socket is gone.
 struct SocketState {
-  explicit SocketState(executor ex) : wake(ex), gone(ex) {}
+  explicit SocketState(executor ex) : wake(ex), gone(ex), watchdog(ex) {}
 
   std::set<std::string, std::less<>> jobs;
   std::set<std::string, std::less<>> queues;
+  // Records being read for this socket; true when the job changed again meanwhile, so that it
+  // is read once more: one read in flight per job, however many changes arrive.
+  std::map<std::string, bool, std::less<>> fetching;
   std::deque<std::string> outbox;
   std::size_t outbox_bytes = 0;
-  asio::steady_timer wake;  // the writer sleeps on it while the outbox is empty
-  asio::steady_timer gone;  // cancelled when the writer has stopped
-  bool closed = false;      // the socket is done: push nothing more
-  bool overflowed = false;  // the client read too slowly: drop it
+  asio::steady_timer wake;      // the writer sleeps on it while the outbox is empty
+  asio::steady_timer gone;      // cancelled when the writer has stopped
+  asio::steady_timer watchdog;  // closes the socket if a drop or an end takes too long
+  std::function<void()> drop;   // closes the socket (set while the session runs)
+  bool closed = false;          // the socket is done: push nothing more
+  bool overflowed = false;      // the client read too slowly: drop it
   bool writer_done = false;
 };
+
+// A write stuck on a client that does not read cannot be cut short by a deadline set after it
+// began: the socket itself is closed if the session has not ended within 2 s.
+void arm_watchdog(const std::shared_ptr<SocketState>& state) {
+  state->watchdog.expires_after(std::chrono::seconds(2));
+  state->watchdog.async_wait([state](boost::system::error_code ec) {
+    if (!ec && state->drop) state->drop();
+  });
+}
 
 std::string event(std::string_view name, std::string_view fields_json) {
   std::string out = R"({"event":")";
@@ -75,6 +91,10 @@ class Session {
 
   awaitable<void> run() {
     auto ex = co_await asio::this_coro::executor;
+    state_->drop = [&ws = ws_] {
+      boost::system::error_code ignored;
+      beast::get_lowest_layer(ws).socket().close(ignored);
+    };
     asio::co_spawn(ex, write_loop(ws_, state_), [state = state_](std::exception_ptr) {
       state->writer_done = true;
       state->gone.cancel();
@@ -83,16 +103,18 @@ class Session {
     state_->closed = true;
     state_->wake.cancel();
     if (!state_->writer_done) {
-      beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(2));
+      arm_watchdog(state_);
       state_->gone.expires_at(SteadyTime::max());
       co_await state_->gone.async_wait(tuple_awaitable);
     }
+    state_->drop = nullptr;  // the socket goes with this session
+    state_->watchdog.cancel();
   }
 
  private:
   awaitable<void> read_loop() {
     beast::flat_buffer buffer;
-    while (!state_->closed) {
+    while (!state_->closed && !state_->overflowed) {
       auto [ec, n] = co_await ws_.async_read(buffer, tuple_awaitable);
       if (ec) break;
       const std::string text = beast::buffers_to_string(buffer.data());
@@ -110,6 +132,7 @@ class Session {
       state->overflowed = true;
       state->outbox.clear();
       state->outbox_bytes = 0;
+      arm_watchdog(state);
     } else {
       state->outbox_bytes += message.size();
       state->outbox.push_back(std::move(message));
@@ -151,33 +174,45 @@ class Session {
   // when there is no such job. With `only_if_ended`, nothing is sent while the job runs.
   static awaitable<void> send_record(Api& api, std::shared_ptr<SocketState> state, std::string id,
                                      WebSocketLimits limits, bool only_if_ended) {
-    Request get;
-    get.method = Method::get;
-    get.target = "/jobs/" + id;
-    const Response r = co_await api.handle(std::move(get));
-    if (state->closed) co_return;
-    if (r.status == 404) {
-      state->jobs.erase(id);
-      push(state, error_event("job_not_found", "no job with id '" + id + "'"), limits);
-      co_return;
+    for (;;) {
+      Request get;
+      get.method = Method::get;
+      get.target = "/jobs/" + id;
+      const Response r = co_await api.handle_unrecorded(std::move(get));
+      if (state->closed || state->overflowed) co_return;
+      if (r.status == 404) {
+        state->jobs.erase(id);
+        push(state, error_event("job_not_found", "no job with id '" + id + "'"), limits);
+      } else if (r.status != 200) {
+        push(state, error_event("backend_unavailable", "the job could not be read now"), limits);
+      } else {
+        boost::system::error_code ec;
+        const boost::json::value record = boost::json::parse(r.body, ec);
+        const auto* status = ec ? nullptr : record.as_object().if_contains("status");
+        std::string_view s;  // not `cond ? as_string() : ""`: that makes a temporary string
+        if (status != nullptr && status->is_string()) s = status->as_string();
+        const bool ended = s == "completed" || s == "failed" || s == "cancelled";
+        if (ended) state->jobs.erase(id);  // nothing follows an end (but a retry: again)
+        if (!only_if_ended || ended) push(state, event("job", R"("job":)" + r.body), limits);
+      }
+      // Changed again while it was read: read it once more, and send whatever it is then.
+      const auto again = state->fetching.find(id);
+      if (again == state->fetching.end() || !again->second) break;
+      again->second = false;
+      only_if_ended = false;
     }
-    if (r.status != 200) {
-      push(state, error_event("backend_unavailable", "the job could not be read now"), limits);
-      co_return;
-    }
-    boost::system::error_code ec;
-    const boost::json::value record = boost::json::parse(r.body, ec);
-    const auto* status = ec ? nullptr : record.as_object().if_contains("status");
-    const std::string_view s = status && status->is_string() ? status->as_string() : "";
-    const bool ended = s == "completed" || s == "failed" || s == "cancelled";
-    if (ended) state->jobs.erase(id);  // nothing follows an end (but a retry: follow it again)
-    if (only_if_ended && !ended) co_return;
-    push(state, event("job", R"("job":)" + r.body), limits);
+    state->fetching.erase(id);
   }
 
   // Posted, never run inline: an observer is called from inside the broker's state changes,
   // and reading a record there could touch what the broker is in the middle of changing.
   void fetch(std::string id, bool only_if_ended) {
+    if (state_->closed || state_->overflowed) return;
+    const auto [it, first] = state_->fetching.try_emplace(id, false);
+    if (!first) {
+      it->second = true;
+      return;
+    }
     auto ex = state_->wake.get_executor();
     asio::post(ex, [ex, &api = api_, state = state_, id = std::move(id), limits = limits_,
                     only_if_ended]() mutable {
@@ -290,7 +325,7 @@ class Session {
     post.content_type = "application/json";
     post.body = boost::json::serialize(job);
     boost::json::value ref_copy = ref != nullptr ? *ref : boost::json::value();
-    const Response r = co_await api_.handle(std::move(post));
+    const Response r = co_await api_.handle_unrecorded(std::move(post));
     if (state_->closed) co_return;
     std::string fields = R"("status":)" + std::to_string(r.status) + R"(,"body":)" + r.body;
     if (!ref_copy.is_null()) fields += R"(,"ref":)" + boost::json::serialize(ref_copy);

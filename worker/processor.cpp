@@ -262,7 +262,9 @@ awaitable<std::string> Processor::settle(std::string job_id, Ending ending,
           break;
         case Ending::fail: {
           const FailOutcome failed = co_await broker_.fail(job_id, settings_.worker_id, error);
-          outcome = failed == FailOutcome::retry_scheduled ? "retry" : "failed";
+          outcome = failed == FailOutcome::retry_scheduled ? "retry"
+                    : failed == FailOutcome::ignored       ? "refused"  // fenced off
+                                                           : "failed";
           break;
         }
       }

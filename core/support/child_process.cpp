@@ -46,6 +46,9 @@ ChildProcess::ChildProcess(std::string program, std::vector<std::string> args,
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT}) ::signal(sig, SIG_DFL);
+    // Its own process group: a Ctrl-C at the terminal goes to the parent, which stops its
+    // children in order, by PID (and the kernel still kills them if the parent dies).
+    ::setpgid(0, 0);
     ::dup2(fd, STDOUT_FILENO);
     ::dup2(fd, STDERR_FILENO);
     ::close(fd);

@@ -4,6 +4,8 @@
 
 #include <array>
 #include <cmath>
+#include <map>
+#include <set>
 
 #include "core/redis/redis_errc.hpp"
 #include "core/support/log.hpp"
@@ -13,7 +15,22 @@
 namespace coqueue::server::handlers {
 namespace {
 
-void write_queues(PrometheusText& out, const QueueStats& stats) {
+// Live workers per queue, from what each says about itself ({"queues": [{"name": ...}]}).
+std::map<std::string, std::int64_t> workers_per_queue(const std::vector<boost::json::object>& live) {
+  std::map<std::string, std::int64_t> out;
+  for (const auto& w : live) {
+    const auto* queues = w.if_contains("queues");
+    if (queues == nullptr || !queues->is_array()) continue;
+    for (const auto& q : queues->as_array()) {
+      const auto* name = q.is_object() ? q.as_object().if_contains("name") : nullptr;
+      if (name != nullptr && name->is_string()) ++out[std::string(name->as_string())];
+    }
+  }
+  return out;
+}
+
+void write_queues(PrometheusText& out, const QueueStats& stats,
+                  const std::map<std::string, std::int64_t>& workers) {
   out.family("coqueue_queue_jobs", "gauge",
              "Jobs of each queue by status, as GET /queues counts them: queued, scheduled and "
              "processing now; completed, failed and cancelled since the queue was first used "
@@ -27,6 +44,22 @@ void write_queues(PrometheusText& out, const QueueStats& stats) {
   out.family("coqueue_queue_paused", "gauge", "1 while the queue is paused.");
   for (const auto& [queue, counts] : stats.queues) {
     out.sample("coqueue_queue_paused", {{"queue", queue}}, stats.paused.contains(queue) ? 1 : 0);
+  }
+  out.family("coqueue_queue_oldest_queued_age_seconds", "gauge",
+             "How long the queue's next due job has waited since it was submitted (0: none).");
+  for (const auto& [queue, counts] : stats.queues) {
+    const auto age = stats.oldest_queued_age_ms.find(queue);
+    out.sample("coqueue_queue_oldest_queued_age_seconds", {{"queue", queue}},
+               age == stats.oldest_queued_age_ms.end() ? 0.0 : age->second / 1000.0);
+  }
+  out.family("coqueue_queue_workers", "gauge", "Live workers that serve the queue.");
+  std::set<std::string> names;
+  for (const auto& [queue, counts] : stats.queues) names.insert(queue);
+  for (const auto& [queue, n] : workers) names.insert(queue);
+  for (const std::string& queue : names) {
+    const auto n = workers.find(queue);
+    out.sample("coqueue_queue_workers", {{"queue", queue}},
+               n == workers.end() ? 0.0 : static_cast<double>(n->second));
   }
 }
 
@@ -90,7 +123,8 @@ awaitable<Response> metrics(Context ctx) {
   try {
     const QueueStats stats = co_await ctx.broker.stats();
     const JobMetrics jobs = co_await ctx.broker.job_metrics();
-    write_queues(out, stats);
+    const std::vector<boost::json::object> live = co_await ctx.broker.workers();
+    write_queues(out, stats, workers_per_queue(live));
     write_jobs(out, jobs);
   } catch (const std::system_error& e) {
     if (e.code().category() != redis::redis_category()) throw;

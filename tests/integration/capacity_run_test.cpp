@@ -118,7 +118,9 @@ TEST(CapacityRun, ASpawnedSweepWritesConsistentReportsAndStopsEveryProcess) {
     const auto& latency = step.at("latency_ms").as_object();
     EXPECT_LE(number(latency.at("p50")), number(latency.at("p99")));
     EXPECT_LE(number(latency.at("p99")), number(latency.at("max")));
-    EXPECT_EQ(latency.at("count").as_int64(), completed);
+    if (step.at("mode").as_string() == "closed") {
+      EXPECT_EQ(latency.at("count").as_int64(), completed);  // the jobs that ended in the window
+    }
     // Every process was sampled, and the server and Redis did work.
     const auto& cpu = step.at("cpu_percent").as_object();
     for (const char* role : {"server", "worker", "redis", "loadgen"}) {

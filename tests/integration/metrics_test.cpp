@@ -81,6 +81,8 @@ TEST(Metrics, EmbeddedServerCountsRequestsAndRunsAndPassesPromtool) {
   EXPECT_EQ(sample(text, R"(coqueue_http_requests_total{route="unmatched",code="404"})"), 1);
   EXPECT_EQ(sample(text, R"(coqueue_queue_jobs{queue="default",status="completed"})"), 5);
   EXPECT_EQ(sample(text, "coqueue_backend_up"), 1);
+  EXPECT_EQ(sample(text, R"(coqueue_queue_workers{queue="default"})"), 1);  // the in-process one
+  EXPECT_EQ(sample(text, R"(coqueue_queue_oldest_queued_age_seconds{queue="default"})"), 0);
   EXPECT_EQ(
       sample(
           text,
@@ -110,6 +112,7 @@ TEST(Metrics, OnRedisEveryServerShowsTheRunsOfEveryWorker) {
       sample(text, R"(coqueue_job_runs_total{queue="default",type="echo",outcome="completed"})"),
       20);
   EXPECT_EQ(sample(text, R"(coqueue_http_requests_total{route="submit_job",code="202"})"), -1);
+  EXPECT_EQ(sample(text, R"(coqueue_queue_workers{queue="default"})"), 2);
   EXPECT_GT(sample(text, "coqueue_redis_commands_total"), 0);
   EXPECT_EQ(sample(text, "coqueue_redis_connects_total"), 1);
   EXPECT_GT(sample(text, "coqueue_redis_round_trip_seconds_count"), 0);

@@ -54,6 +54,11 @@ std::optional<std::string> WebSocketClient::receive(std::chrono::milliseconds ti
   impl_->ws.read(impl_->buffer, ec);
   if (ec) {
     if (ec == websocket::error::closed) close_code_ = impl_->ws.reason().code;
+    // A read that timed out (SO_RCVTIMEO) fails with EAGAIN; anything else ends the socket.
+    if (ec != asio::error::would_block && ec != asio::error::try_again &&
+        ec != asio::error::timed_out) {
+      closed_ = true;
+    }
     return std::nullopt;
   }
   std::string text = beast::buffers_to_string(impl_->buffer.data());

@@ -25,11 +25,14 @@ class WebSocketClient {
                                                    std::chrono::milliseconds timeout);
   // The close code the server sent, once a receive() saw the socket close; 0 otherwise.
   int close_code() const { return close_code_; }
+  // True once a receive() found the socket closed, with a close frame or without one.
+  bool closed() const { return closed_; }
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
   int close_code_ = 0;
+  bool closed_ = false;
 };
 
 }  // namespace coqueue::test
