@@ -40,11 +40,13 @@ json::object latency_json(const LatencySummary& l) {
           {"max", num(l.max)}};
 }
 
-json::object process_json(const ProcessUsage& p) {
+// `cores`: the machine's, for the process's share of the whole machine.
+json::object process_json(const ProcessUsage& p, int cores) {
   return {{"role", p.role},
           {"name", p.name},
           {"pid", p.pid},
           {"cpu_percent", num(p.cpu_percent)},
+          {"cpu_percent_of_machine", num(cores > 0 ? p.cpu_percent / cores : 0.0)},
           {"cpu_seconds", num(p.cpu_seconds)},
           {"rss_mb", num(p.rss_mb)}};
 }
@@ -59,11 +61,11 @@ json::object role_json(const RoleUsage& r) {
           {"cpu_ms_per_job", num(r.cpu_ms_per_job)}};
 }
 
-json::object step_json(const StepResult& s) {
+json::object step_json(const StepResult& s, int cores) {
   json::object errors;
   for (const auto& [kind, n] : s.errors) errors[kind] = count(n);
   json::array processes;
-  for (const ProcessUsage& p : s.processes) processes.push_back(process_json(p));
+  for (const ProcessUsage& p : s.processes) processes.push_back(process_json(p, cores));
   json::array roles;
   json::object cpu_by_role;
   json::object rss_by_role;
@@ -274,7 +276,10 @@ boost::json::value report_to_json(const Report& report) {
                       {"total_seconds", num(report.total_seconds)},
                       {"machine", machine_json(report.machine)},
                       {"plan", plan_json(report.plan)},
-                      {"steps", array_of(report.steps, step_json)},
+                      {"steps", array_of(report.steps,
+                                         [&](const StepResult& step) {
+                                           return step_json(step, report.machine.cores);
+                                         })},
                       {"costs", costs_json(report.costs)},
                       {"recommendations", array_of(report.recommendations, recommendation_json)},
                       {"extrapolations", array_of(report.extrapolations, extrapolation_json)},

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
@@ -129,6 +130,9 @@ TEST(CapacityRun, ASpawnedSweepWritesConsistentReportsAndStopsEveryProcess) {
     EXPECT_GT(number(cpu.at("server")), 0.0);
     EXPECT_GT(number(step.at("rss_mb").at("redis")), 0.0);
     for (const auto& p : step.at("processes").as_array()) {
+      // % of one core and % of the whole machine, for every process.
+      EXPECT_NEAR(number(p.at("cpu_percent_of_machine")),
+                  number(p.at("cpu_percent")) / std::thread::hardware_concurrency(), 0.01);
       if (p.at("role").as_string() != "loadgen")
         pids.push_back(static_cast<int>(p.at("pid").as_int64()));
     }
