@@ -91,6 +91,10 @@ std::string find_on_path(const std::string& name) {
   return {};
 }
 
+std::string coqueue_program(const std::string& given, const std::string& role) {
+  return given.empty() ? find_sibling_program("coqueue-" + role, role) : given;
+}
+
 Deployment::Deployment(DeploymentPlan plan) : plan_(std::move(plan)) {
   fs::create_directories(plan_.log_dir);
   try {

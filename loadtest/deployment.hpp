@@ -72,6 +72,9 @@ class Deployment {
 // Where coqueue-server or coqueue-worker is: beside this executable, in the build tree's
 // sibling folder, then on PATH. Empty when not found.
 std::string find_sibling_program(const std::string& name, const std::string& build_folder);
+// The program an option names (`given`), or when it names none coqueue-`role` as
+// find_sibling_program finds it (role: "server" or "worker"); empty when not found.
+std::string coqueue_program(const std::string& given, const std::string& role);
 // `name` as found on PATH (or as it is, when it holds a '/'); empty when not there.
 std::string find_on_path(const std::string& name);
 

@@ -63,12 +63,8 @@ int main(int argc, char** argv) {
     }
     plan.redis_url = cli.get("redis");
   }
-  plan.server_bin = cli.get("server-bin").empty()
-                        ? loadtest::find_sibling_program("coqueue-server", "server")
-                        : cli.get("server-bin");
-  plan.worker_bin = cli.get("worker-bin").empty()
-                        ? loadtest::find_sibling_program("coqueue-worker", "worker")
-                        : cli.get("worker-bin");
+  plan.server_bin = loadtest::coqueue_program(cli.get("server-bin"), "server");
+  plan.worker_bin = loadtest::coqueue_program(cli.get("worker-bin"), "worker");
   if (plan.server_bin.empty() || plan.worker_bin.empty()) {
     std::fprintf(stderr,
                  "coqueue-launch: cannot find coqueue-server and coqueue-worker: give "

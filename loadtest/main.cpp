@@ -92,12 +92,8 @@ std::variant<loadtest::CapacityPlan, std::string> read_plan(const CommandLine& c
       }
       p.redis_url = cli.get("redis");
     }
-    p.server_bin = cli.get("server-bin").empty()
-                       ? loadtest::find_sibling_program("coqueue-server", "server")
-                       : cli.get("server-bin");
-    p.worker_bin = cli.get("worker-bin").empty()
-                       ? loadtest::find_sibling_program("coqueue-worker", "worker")
-                       : cli.get("worker-bin");
+    p.server_bin = loadtest::coqueue_program(cli.get("server-bin"), "server");
+    p.worker_bin = loadtest::coqueue_program(cli.get("worker-bin"), "worker");
     if (p.server_bin.empty() || p.worker_bin.empty()) {
       return "cannot find coqueue-server and coqueue-worker (beside this program, in the build "
              "tree or on PATH): give --server-bin and --worker-bin";
@@ -171,9 +167,7 @@ int run_wait_latency(const CommandLine& cli) {
   try {
     if (cli.get("spawn") == "true") {
       loadtest::DeploymentPlan d;
-      d.server_bin = cli.get("server-bin").empty()
-                         ? loadtest::find_sibling_program("coqueue-server", "server")
-                         : cli.get("server-bin");
+      d.server_bin = loadtest::coqueue_program(cli.get("server-bin"), "server");
       d.worker_bin = "unused";
       char dir[] = "/tmp/coqueue-wait-latency-XXXXXX";
       if (::mkdtemp(dir) == nullptr) return 1;

@@ -13,21 +13,28 @@ std::string format_bound(double bound) {
   return ec == std::errc() ? std::string(buf, end) : std::string("0");
 }
 
+// Backslash and newline are escaped everywhere; double quotes only in label values.
+void append_escaped(std::string& out, std::string_view text, bool quotes) {
+  for (const char c : text) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (quotes && c == '"') {
+      out += "\\\"";
+    } else {
+      out += c;
+    }
+  }
+}
+
 }  // namespace
 
 void PrometheusText::family(std::string_view name, std::string_view type, std::string_view help) {
   out_ += "# HELP ";
   out_ += name;
   out_ += ' ';
-  for (const char c : help) {  // HELP escapes backslash and newline only
-    if (c == '\\') {
-      out_ += "\\\\";
-    } else if (c == '\n') {
-      out_ += "\\n";
-    } else {
-      out_ += c;
-    }
-  }
+  append_escaped(out_, help, false);
   out_ += "\n# TYPE ";
   out_ += name;
   out_ += ' ';
@@ -45,17 +52,7 @@ void PrometheusText::labels(const Labels& labels, std::string_view extra_name,
     first = false;
     out_ += name;
     out_ += "=\"";
-    for (const char c : value) {
-      if (c == '\\') {
-        out_ += "\\\\";
-      } else if (c == '"') {
-        out_ += "\\\"";
-      } else if (c == '\n') {
-        out_ += "\\n";
-      } else {
-        out_ += c;
-      }
-    }
+    append_escaped(out_, value, true);
     out_ += '"';
   };
   for (const auto& [name, value] : labels) one(name, value);

@@ -1022,19 +1022,28 @@ void RedisBroker::set_cancel_listener(CancelListener listener) {
   cancel_listener_ = std::move(listener);
 }
 
+namespace {
+
+// The job ids of a done or changed message, separated by spaces.
+template <class Fn>
+void for_each_id(std::string_view ids, Fn fn) {
+  while (!ids.empty()) {
+    const std::size_t space = std::min(ids.find(' '), ids.size());
+    if (space > 0) fn(ids.substr(0, space));
+    ids.remove_prefix(std::min(space + 1, ids.size()));
+  }
+}
+
+}  // namespace
+
 awaitable<void> RedisBroker::listen_done(std::shared_ptr<bool> alive) {
   while (*alive) {
     auto event = co_await done_->next(Clock::now() + std::chrono::seconds(1));
     if (!event || !*alive) continue;
     if (const auto* m = std::get_if<redis::Message>(&*event)) {
       // One message may name many jobs (complete.lua announces a batch at once).
-      std::string_view ids = m->payload;
       const std::string_view queue = keys::queue_of_done_channel(m->channel);
-      while (!ids.empty()) {
-        const std::size_t space = std::min(ids.find(' '), ids.size());
-        if (space > 0) hub_.notify(ids.substr(0, space), queue);
-        ids.remove_prefix(std::min(space + 1, ids.size()));
-      }
+      for_each_id(m->payload, [&](std::string_view id) { hub_.notify(id, queue); });
     } else {
       hub_.notify_all();  // completions may have been missed: every waiter looks again
     }
@@ -1048,13 +1057,8 @@ awaitable<void> RedisBroker::listen_changed(std::shared_ptr<bool> alive) {
     auto event = co_await changed_->next(Clock::now() + std::chrono::seconds(1));
     if (!event || !*alive) continue;
     if (const auto* m = std::get_if<redis::Message>(&*event)) {
-      std::string_view ids = m->payload;
       const std::string_view queue = keys::queue_of_changed_channel(m->channel);
-      while (!ids.empty()) {
-        const std::size_t space = std::min(ids.find(' '), ids.size());
-        if (space > 0) hub_.notify_changed(ids.substr(0, space), queue);
-        ids.remove_prefix(std::min(space + 1, ids.size()));
-      }
+      for_each_id(m->payload, [&](std::string_view id) { hub_.notify_changed(id, queue); });
     }
   }
 }
