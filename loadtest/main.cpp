@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -164,6 +165,7 @@ int run_wait_latency(const CommandLine& cli) {
   loadtest::WaitLatencyPlan plan;
   plan.clients = static_cast<int>(*clients);
   std::unique_ptr<loadtest::Deployment> deployment;
+  std::string log_dir;  // of the deployment started here: removed after a run that went well
   try {
     if (cli.get("spawn") == "true") {
       loadtest::DeploymentPlan d;
@@ -171,7 +173,7 @@ int run_wait_latency(const CommandLine& cli) {
       d.worker_bin = "unused";
       char dir[] = "/tmp/coqueue-wait-latency-XXXXXX";
       if (::mkdtemp(dir) == nullptr) return 1;
-      d.log_dir = dir;
+      d.log_dir = log_dir = dir;
       deployment = std::make_unique<loadtest::Deployment>(d);
       plan.server_url = deployment->server_urls().front();
       auto redis = redis::parse_url(deployment->redis_url());
@@ -184,6 +186,12 @@ int run_wait_latency(const CommandLine& cli) {
         return 2;
       }
       plan.redis = std::get<redis::Config>(redis);
+      boost::system::error_code ec;
+      const auto address = asio::ip::make_address(plan.redis.host, ec);
+      if (!plan.redis.unix_path.empty() || ec || !address.is_loopback()) {
+        std::fprintf(stderr, "coqueue-loadtest: --redis must be a loopback redis:// URL\n");
+        return 2;
+      }
     }
     const loadtest::WaitLatencyResult r = loadtest::measure_wait_latency(plan);
     const auto line = [](const char* what, const loadtest::LatencySummary& s) {
@@ -196,9 +204,15 @@ int run_wait_latency(const CommandLine& cli) {
         plan.clients);
     line("one completion at a time", r.one_at_a_time_ms);
     line("all completions at once (burst)", r.burst_ms);
+    if (deployment) {
+      deployment.reset();  // stopped by PID first
+      std::error_code ignored;
+      std::filesystem::remove_all(log_dir, ignored);
+    }
     return 0;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "coqueue-loadtest: the run failed: %s\n", e.what());
+    std::fprintf(stderr, "coqueue-loadtest: the run failed: %s%s%s\n", e.what(),
+                 log_dir.empty() ? "" : "; the processes' logs are in ", log_dir.c_str());
     return 1;
   }
 }
