@@ -2,38 +2,27 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <map>
-#include <numeric>
+
+#include "loadtest/report_format.hpp"
 
 namespace coqueue::loadtest {
 namespace {
 
-std::uint64_t error_count(const StepResult& step) {
-  return std::accumulate(step.errors.begin(), step.errors.end(), std::uint64_t{0},
-                         [](std::uint64_t sum, const auto& e) { return sum + e.second; });
-}
-
 bool is_sweep_step(const StepResult& step) {
   return step.mode == "closed" && !step.validation;
-}
-
-std::string format(const char* fmt, double a, double b = 0, double c = 0) {
-  char buf[256];
-  std::snprintf(buf, sizeof buf, fmt, a, b, c);
-  return buf;
 }
 
 // What to try when no worker count of the sweep met the goal, read off its largest one.
 std::string advice_for(const StepResult& largest, const CapacityGoal& goal, int machine_cores) {
   const ProcessUsage* busiest = busiest_process(largest);
   const double machine = largest.machine_cpu_percent;
-  std::string why = format("With %.0f workers, p99 was %.0f ms (goal %.0f ms)", largest.workers,
-                           largest.latency_ms.p99, goal.p99_ms);
+  std::string why = format_printf("With %.0f workers, p99 was %.0f ms (goal %.0f ms)",
+                                  largest.workers, largest.latency_ms.p99, goal.p99_ms);
   if (busiest != nullptr && busiest->cpu_percent > goal.cpu_ceiling_percent) {
     why += " and " + busiest->name +
-           format(" used %.0f%% of a core (ceiling %.0f%%)", busiest->cpu_percent,
-                  goal.cpu_ceiling_percent);
+           format_printf(" used %.0f%% of a core (ceiling %.0f%%)", busiest->cpu_percent,
+                         goal.cpu_ceiling_percent);
   }
   why += ". ";
   if (busiest != nullptr && busiest->role == "redis" &&
@@ -41,7 +30,7 @@ std::string advice_for(const StepResult& largest, const CapacityGoal& goal, int 
     return why + "Redis is the limit: spread the queues over more Redis instances (Redis Cluster).";
   }
   if (machine > 90) {
-    return why + format(
+    return why + format_printf(
                      "The machine was %.0f%% busy over its %.0f cores: more workers need more "
                      "cores or machines (see the extrapolation).",
                      machine, machine_cores);
@@ -50,8 +39,8 @@ std::string advice_for(const StepResult& largest, const CapacityGoal& goal, int 
       busiest->cpu_percent > goal.cpu_ceiling_percent) {
     return why + "The API server is the limit: run more servers (--servers).";
   }
-  return why +
-         format("Try more than %.0f workers, or a higher --worker-concurrency.", largest.workers);
+  return why + format_printf("Try more than %.0f workers, or a higher --worker-concurrency.",
+                             largest.workers);
 }
 
 }  // namespace
@@ -88,7 +77,7 @@ const ProcessUsage* busiest_process(const StepResult& step) {
 
 bool meets_goal(const StepResult& step, const CapacityGoal& goal) {
   if (step.completed == 0 || step.latency_ms.p99 > goal.p99_ms) return false;
-  if (static_cast<double>(error_count(step)) >
+  if (static_cast<double>(step.error_total()) >
       goal.max_error_fraction * static_cast<double>(step.completed)) {
     return false;
   }
@@ -336,16 +325,19 @@ std::vector<Extrapolation> extrapolate(const CostModel& costs, const CapacityGoa
 std::vector<std::string> extrapolation_assumptions(const CostModel& costs, const CapacityGoal& goal,
                                                    int worker_concurrency) {
   return {
-      format("CPU grows with the rate as fitted here (fixed share per process plus a marginal "
-             "cost per job: server %.3f ms, worker %.3f ms, Redis %.3f ms), on cores like this "
-             "machine's; a fit over a narrow range of rates extrapolates less surely.",
-             costs.server_cpu_ms_per_job, costs.worker_cpu_ms_per_job, costs.redis_cpu_ms_per_job),
-      format("Every process is kept at or under %.0f%% of one core (the CPU ceiling); Redis runs "
-             "commands on one core, so a rate beyond one instance needs Redis Cluster shards.",
-             goal.cpu_ceiling_percent),
-      format("Workers also need slots for the jobs in flight: by Little's law, rate x %.1f ms "
-             "(the lightest-load latency) jobs, %.0f per worker (--worker-concurrency).",
-             costs.service_ms, worker_concurrency),
+      format_printf(
+          "CPU grows with the rate as fitted here (fixed share per process plus a marginal "
+          "cost per job: server %.3f ms, worker %.3f ms, Redis %.3f ms), on cores like this "
+          "machine's; a fit over a narrow range of rates extrapolates less surely.",
+          costs.server_cpu_ms_per_job, costs.worker_cpu_ms_per_job, costs.redis_cpu_ms_per_job),
+      format_printf(
+          "Every process is kept at or under %.0f%% of one core (the CPU ceiling); Redis runs "
+          "commands on one core, so a rate beyond one instance needs Redis Cluster shards.",
+          goal.cpu_ceiling_percent),
+      format_printf(
+          "Workers also need slots for the jobs in flight: by Little's law, rate x %.1f ms "
+          "(the lightest-load latency) jobs, %.0f per worker (--worker-concurrency).",
+          costs.service_ms, worker_concurrency),
       "The job mix stays the same, jobs spread evenly over servers, workers and shards, and the "
       "network between machines adds latency but no CPU worth counting.",
   };

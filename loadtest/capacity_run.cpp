@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <numeric>
 #include <stdexcept>
 
 #include <boost/asio/co_spawn.hpp>
@@ -19,6 +18,7 @@
 #include "loadtest/interruption.hpp"
 #include "loadtest/machine_info.hpp"
 #include "loadtest/progress_bar.hpp"
+#include "loadtest/report_format.hpp"
 #include "loadtest/report_html.hpp"
 #include "loadtest/report_json.hpp"
 #include "loadtest/report_markdown.hpp"
@@ -43,17 +43,6 @@ void write_file(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
   if (!out) throw std::runtime_error("cannot write " + path.string());
-}
-
-std::string format(const char* fmt, double a, double b = 0, double c = 0) {
-  char buf[256];
-  std::snprintf(buf, sizeof buf, fmt, a, b, c);
-  return buf;
-}
-
-std::uint64_t error_total(const StepResult& s) {
-  return std::accumulate(s.errors.begin(), s.errors.end(), std::uint64_t{0},
-                         [](std::uint64_t sum, const auto& e) { return sum + e.second; });
 }
 
 // The workers a deployment given by URL has on this machine, from GET /workers, for sampling.
@@ -201,9 +190,10 @@ class Runner {
     step.clients = clients;
     step.rate = open_loop ? plan_.rate : 0;
     ++step_index_;
-    const std::string label =
-        (step.open_loop ? format("open %.0f/s", step.rate) : format("K=%.0f", step.clients)) +
-        (plan_.spawn ? format(" W=%.0f", workers) : std::string()) + (validation ? " (check)" : "");
+    const std::string label = (step.open_loop ? format_printf("open %.0f/s", step.rate)
+                                              : format_printf("K=%.0f", step.clients)) +
+                              (plan_.spawn ? format_printf(" W=%.0f", workers) : std::string()) +
+                              (validation ? " (check)" : "");
     progress_->start_step(step_index_, label);
     if (interrupted()) {
       progress_->finish_step("skipped: interrupted");
@@ -238,9 +228,10 @@ class Runner {
         throw std::runtime_error("a process of the deployment died during " + label + ": " + dead);
       }
     }
-    const std::uint64_t errors = error_total(r);
-    progress_->finish_step(format("%.0f jobs/s  p99 %.1f ms", r.jobs_per_s, r.latency_ms.p99) +
-                           (errors > 0 ? "  errors " + std::to_string(errors) : std::string()));
+    const std::uint64_t errors = r.error_total();
+    progress_->finish_step(
+        format_printf("%.0f jobs/s  p99 %.1f ms", r.jobs_per_s, r.latency_ms.p99) +
+        (errors > 0 ? "  errors " + std::to_string(errors) : std::string()));
     report_.steps.push_back(std::move(r));
     return &report_.steps.back();
   }
@@ -281,7 +272,7 @@ class Runner {
       }
     }
     if (v.model_error) {
-      report_.notes.push_back(format(
+      report_.notes.push_back(format_printf(
           "Model error: the re-run of K=%.0f differs from the prediction by %.0f%% in jobs/s "
           "and %.0f%% in p99 (over 10%%).",
           clients, v.jobs_per_s_error * 100, v.p99_error * 100));
@@ -312,16 +303,16 @@ std::string summary_table(const Report& report) {
   for (const StepResult& s : report.steps) {
     const ProcessUsage* busiest = busiest_process(s);
     const std::string busy =
-        busiest ? busiest->name + format(" %.0f%%", busiest->cpu_percent) : std::string("-");
+        busiest ? busiest->name + format_printf(" %.0f%%", busiest->cpu_percent) : std::string("-");
     std::snprintf(line, sizeof line, "%-6s %7d %7d %10.0f %9.1f %9.1f %9.1f %8llu  %s%s\n",
                   s.mode.c_str(), s.clients, s.workers, s.jobs_per_s, s.latency_ms.p50,
                   s.latency_ms.p99, s.latency_ms.max,
-                  static_cast<unsigned long long>(error_total(s)), busy.c_str(),
+                  static_cast<unsigned long long>(s.error_total()), busy.c_str(),
                   s.validation ? "  (re-run)" : "");
     out += line;
   }
-  out += format("\nRecommendations (p99 <= %.0f ms, every process <= %.0f%% of a core):\n",
-                report.plan.p99_goal_ms, report.plan.cpu_ceiling_percent);
+  out += format_printf("\nRecommendations (p99 <= %.0f ms, every process <= %.0f%% of a core):\n",
+                       report.plan.p99_goal_ms, report.plan.cpu_ceiling_percent);
   for (const Recommendation& r : report.recommendations) {
     if (r.meets_goal) {
       std::snprintf(line, sizeof line,

@@ -42,6 +42,11 @@ void LatencyHistogram::record_us(std::uint64_t micros) {
   sum_ += static_cast<long double>(v);
 }
 
+void LatencyHistogram::record(std::chrono::steady_clock::duration d) {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+  record_us(static_cast<std::uint64_t>(std::max<std::int64_t>(0, us)));
+}
+
 void LatencyHistogram::merge(const LatencyHistogram& other) {
   for (std::size_t i = 0; i < buckets_.size(); ++i) buckets_[i] += other.buckets_[i];
   count_ += other.count_;

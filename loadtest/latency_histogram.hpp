@@ -3,6 +3,7 @@
 // sub-buckets per power of two, so any percentile is within 0.8% of the true value, in constant
 // memory (about 40 KB) whatever the number of samples. Nothing is sorted.
 
+#include <chrono>
 #include <cstdint>
 #include <vector>
 
@@ -15,6 +16,8 @@ class LatencyHistogram {
   LatencyHistogram();
 
   void record_us(std::uint64_t micros);
+  // A time between two steady-clock readings; a negative one counts as 0.
+  void record(std::chrono::steady_clock::duration d);
   void merge(const LatencyHistogram& other);
   void reset();
 

@@ -25,21 +25,33 @@ namespace {
 
 using namespace coqueue;
 
+// --redis, which must name a Redis on this machine: load goes to loopback only.
+std::variant<redis::Config, std::string> loopback_redis(const CommandLine& cli) {
+  auto redis = redis::read_url_option(cli);
+  if (auto* problem = std::get_if<std::string>(&redis)) return *problem;
+  const redis::Config& config = std::get<redis::Config>(redis);
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(config.host, ec);
+  if (!config.unix_path.empty() || ec || !address.is_loopback()) {
+    return "--redis must be a loopback redis:// URL";
+  }
+  return config;
+}
+
 int run_fill(const CommandLine& cli) {
   loadtest::FillPlan plan;
   const auto jobs = parse_int(cli.get("fill"));
-  auto redis = redis::read_url_option(cli);
-  if (!jobs || *jobs < 1 || cli.get("redis").empty() ||
-      std::holds_alternative<std::string>(redis)) {
-    std::fprintf(stderr, "coqueue-loadtest: bad --fill or --redis\n");
+  if (!jobs || *jobs < 1) {
+    std::fprintf(stderr, "coqueue-loadtest: bad --fill\n");
+    return 2;
+  }
+  auto redis = loopback_redis(cli);
+  if (auto* problem = std::get_if<std::string>(&redis)) {
+    std::fprintf(stderr, "coqueue-loadtest: %s\n", problem->c_str());
     return 2;
   }
   plan.jobs = *jobs;
   plan.redis = std::get<redis::Config>(redis);
-  if (!plan.redis.unix_path.empty() || !asio::ip::make_address(plan.redis.host).is_loopback()) {
-    std::fprintf(stderr, "coqueue-loadtest: only a loopback Redis is allowed\n");
-    return 2;
-  }
   plan.queue = cli.get("queue");
   const loadtest::FillResult r = loadtest::fill_queue(plan);
   std::printf("enqueued=%lld seconds=%.3f jobs_per_s=%.0f\n", static_cast<long long>(r.enqueued),
@@ -83,14 +95,8 @@ std::variant<loadtest::CapacityPlan, std::string> read_plan(const CommandLine& c
   }
   if (spawn) {
     if (!cli.get("redis").empty()) {
-      auto redis = redis::read_url_option(cli);
+      auto redis = loopback_redis(cli);
       if (auto* problem = std::get_if<std::string>(&redis)) return *problem;
-      const auto& config = std::get<redis::Config>(redis);
-      boost::system::error_code ec;
-      const auto address = asio::ip::make_address(config.host, ec);
-      if (!config.unix_path.empty() || ec || !address.is_loopback()) {
-        return "--redis must be a loopback redis:// URL";
-      }
       p.redis_url = cli.get("redis");
     }
     p.server_bin = loadtest::coqueue_program(cli.get("server-bin"), "server");
@@ -180,18 +186,12 @@ int run_wait_latency(const CommandLine& cli) {
       plan.redis = std::get<redis::Config>(redis);
     } else {
       plan.server_url = cli.get("target");
-      auto redis = redis::parse_url(cli.get("redis"));
+      auto redis = loopback_redis(cli);
       if (auto* problem = std::get_if<std::string>(&redis)) {
-        std::fprintf(stderr, "coqueue-loadtest: --redis: %s\n", problem->c_str());
+        std::fprintf(stderr, "coqueue-loadtest: %s\n", problem->c_str());
         return 2;
       }
       plan.redis = std::get<redis::Config>(redis);
-      boost::system::error_code ec;
-      const auto address = asio::ip::make_address(plan.redis.host, ec);
-      if (!plan.redis.unix_path.empty() || ec || !address.is_loopback()) {
-        std::fprintf(stderr, "coqueue-loadtest: --redis must be a loopback redis:// URL\n");
-        return 2;
-      }
     }
     const loadtest::WaitLatencyResult r = loadtest::measure_wait_latency(plan);
     const auto line = [](const char* what, const loadtest::LatencySummary& s) {
@@ -220,8 +220,7 @@ int run_wait_latency(const CommandLine& cli) {
 // One key=value line per step, for scripts.
 void print_steps(const loadtest::Report& report) {
   for (const loadtest::StepResult& s : report.steps) {
-    std::uint64_t errors = 0;
-    for (const auto& [kind, n] : s.errors) errors += n;
+    const std::uint64_t errors = s.error_total();
     std::printf(
         "mode=%s clients=%d workers=%d jobs=%llu errors=%llu jobs_per_s=%.0f p50_ms=%.3f "
         "p90_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",

@@ -36,12 +36,6 @@ std::string mode_text(const StepResult& s) {
   return mode;
 }
 
-std::uint64_t error_total(const StepResult& step) {
-  std::uint64_t total = 0;
-  for (const auto& [kind, n] : step.errors) total += n;
-  return total;
-}
-
 }  // namespace
 
 std::vector<std::string> report_roles(const Report& report) {
@@ -146,7 +140,7 @@ TextTable steps_table(const Report& report) {
   for (const StepResult& s : report.steps) {
     std::string mode = mode_text(s);
     if (s.validation) mode += " (validation)";
-    const std::uint64_t errors = error_total(s);
+    const std::uint64_t errors = s.error_total();
     TableRow row{
         {mode, std::to_string(s.clients), std::to_string(s.workers), format_sig(s.jobs_per_s),
          format_sig(s.latency_ms.p50), format_sig(s.latency_ms.p90), format_sig(s.latency_ms.p99),
@@ -214,7 +208,7 @@ std::vector<std::string> model_error_warnings(const Report& report) {
 std::vector<std::string> step_error_lines(const Report& report) {
   std::vector<std::string> out;
   for (const StepResult& s : report.steps) {
-    if (error_total(s) == 0) continue;
+    if (s.error_total() == 0) continue;
     std::vector<std::string> kinds;
     for (const auto& [kind, n] : s.errors) {
       if (n > 0) kinds.push_back(kind + " " + std::to_string(n));

@@ -41,6 +41,12 @@ std::string format_fixed(double v, int decimals) {
   return s;
 }
 
+std::string format_printf(const char* fmt, double a, double b, double c) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf, fmt, a, b, c);
+  return buf;
+}
+
 std::string format_sig(double v, int digits) {
   if (!std::isfinite(v)) return not_a_number;
   std::string s = format_fixed(v, decimals_for(v, std::max(digits, 1)));

@@ -16,6 +16,9 @@ double round_for_report(double v);
 // 12.345 -> "12.3", 0.01234 -> "0.0123". "–" when not finite.
 std::string format_sig(double v, int digits = 3);
 
+// printf into a string, for sentences with numbers in them (up to three doubles).
+std::string format_printf(const char* fmt, double a, double b = 0, double c = 0);
+
 // Fixed decimals; "–" when not finite.
 std::string format_fixed(double v, int decimals);
 

@@ -73,6 +73,12 @@ struct StepResult {
   std::int64_t server_completed = -1;
   std::uint64_t unfinished = 0;  // jobs still in flight when the drain limit closed the clients
   bool validation = false;       // a re-run of a recommendation, not part of the sweep
+
+  std::uint64_t error_total() const {
+    std::uint64_t total = 0;
+    for (const auto& [kind, n] : errors) total += n;
+    return total;
+  }
 };
 
 struct Validation {

@@ -13,6 +13,7 @@
 
 #include "loadtest/interruption.hpp"
 #include "loadtest/latency_histogram.hpp"
+#include "loadtest/pause.hpp"
 
 namespace coqueue::loadtest {
 namespace {
@@ -45,16 +46,11 @@ struct StepState {
   bool in_window(Clock::time_point t) const { return t >= window_start && t < window_end; }
 };
 
-std::uint64_t micros(Clock::duration d) {
-  return static_cast<std::uint64_t>(
-      std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::microseconds>(d).count()));
-}
-
 // Counts one job that was due at `due` (when its client set out, or its open-loop slot).
 void record(StepState& s, const JobOutcome& o, Clock::time_point due) {
   if (o.was_submitted && s.in_window(o.submitted)) {
     ++s.submitted;
-    s.submit_latency.record_us(micros(o.submitted - due));
+    s.submit_latency.record(o.submitted - due);
   }
   if (!o.error.empty()) {
     if (!s.stopping) ++s.errors[o.error];  // not the connections the drain limit closed
@@ -65,13 +61,8 @@ void record(StepState& s, const JobOutcome& o, Clock::time_point due) {
   // Closed loop: the jobs that ended in the window. Open loop: the jobs due in the window,
   // however late they end, or an overloaded step would leave its slowest jobs out.
   if (s.open_loop ? s.in_window(due) : s.in_window(o.finished)) {
-    s.latency.record_us(micros(o.finished - due));
+    s.latency.record(o.finished - due);
   }
-}
-
-awaitable<void> pause(Clock::duration d) {
-  asio::steady_timer timer(co_await asio::this_coro::executor, d);
-  co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
 awaitable<void> closed_loop_client(StepState& s, const StepPlan& plan, JobClient& client) {

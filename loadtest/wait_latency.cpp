@@ -17,6 +17,7 @@
 #include "core/queue/redis_broker.hpp"
 #include "loadtest/job_client.hpp"
 #include "loadtest/latency_histogram.hpp"
+#include "loadtest/pause.hpp"
 
 namespace coqueue::loadtest {
 namespace {
@@ -34,11 +35,6 @@ struct Waiter {
 // Shared with the waiting clients, which may outlive a round that failed.
 using Waiters = std::shared_ptr<std::vector<Waiter>>;
 
-awaitable<void> pause(Clock::duration d) {
-  asio::steady_timer t(co_await asio::this_coro::executor, d);
-  co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
-}
-
 awaitable<void> wait_for(Target target, Waiters waiters, std::size_t index) {
   JobClient client(co_await asio::this_coro::executor, target, WaitMode{}, 60s);
   const std::string path = "/jobs/" + (*waiters)[index].id + "?wait_ms=30000";
@@ -55,11 +51,6 @@ awaitable<void> wait_for(Target target, Waiters waiters, std::size_t index) {
 awaitable<void> complete_one(RedisBroker& broker, std::string id) {
   const boost::json::value no_result(nullptr);
   co_await broker.complete(id, worker_id, no_result);
-}
-
-std::uint64_t micros(Clock::duration d) {
-  return static_cast<std::uint64_t>(
-      std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::microseconds>(d).count()));
 }
 
 // One round: `clients` jobs, waited for, then completed one at a time or all at once. The
@@ -130,7 +121,7 @@ awaitable<void> round(RedisBroker& broker, Target target, std::string queue, int
     if (!w.answered || w.status != "completed" || at == confirmed.end()) {
       throw std::runtime_error("job " + w.id + " was not seen completed by its waiting client");
     }
-    into.record_us(micros(*w.answered - at->second));
+    into.record(*w.answered - at->second);
   }
 }
 
