@@ -8,7 +8,10 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   redis-server curl jq procps clang libclang-rt-14-dev
+  python3 python3-yaml chromium
 )
+# Node.js runs the OpenAPI validator and the browser test; a machine that has it keeps its own.
+if ! command -v node >/dev/null 2>&1; then packages+=(nodejs npm); fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -34,6 +37,19 @@ install_promtool() {
   echo "setup: promtool in .cache/tools"
 }
 
+# The tests' npm packages (the OpenAPI validator, playwright-core to drive Chromium), exactly as
+# their lock files pin them; reinstalled only when a lock file changed.
+install_node_packages() {
+  local dir
+  for dir in tests/openapi tests/browser; do
+    if [ ! -f "$dir/node_modules/.package-lock.json" ] ||
+      [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+      echo "setup: npm packages in $dir"
+    fi
+  done
+}
+
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 cd "$(dirname "$0")/.."
@@ -41,6 +57,7 @@ cd "$(dirname "$0")/.."
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#packages[@]} packages present"
   install_promtool
+  install_node_packages
   exit 0
 fi
 
@@ -53,4 +70,5 @@ if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet redis-ser
   $sudo systemctl disable --now redis-server >/dev/null 2>&1 || true
 fi
 install_promtool
+install_node_packages
 echo "setup: done"

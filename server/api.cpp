@@ -31,12 +31,16 @@ Response backend_unavailable(std::error_code ec) {
 
 }  // namespace
 
-Api::Api(Broker& broker, const worker::Registry& types, ApiSettings settings)
-    : broker_(broker), types_(broker, types, settings.extra_types), settings_(settings) {}
+Api::Api(Broker& broker, const worker::Registry& types, ApiSettings settings, AccessSettings access)
+    : broker_(broker),
+      types_(broker, types, settings.extra_types),
+      settings_(settings),
+      access_(std::move(access)) {}
 
 void Api::begin_shutdown() {
   shutting_down_ = true;
   if (stop_sampling_) stop_sampling_();
+  stats_feed_.stop();
 }
 
 awaitable<void> Api::sample_queues_periodically() {
@@ -58,7 +62,7 @@ awaitable<void> Api::sample_queues_periodically() {
 awaitable<Response> Api::handle(Request request) {
   const auto started = std::chrono::steady_clock::now();
   std::string_view route = "unmatched";
-  Response response = co_await answer(std::move(request), route);
+  Response response = co_await answer(std::move(request), route, false);
   http_metrics_.observe(
       route, response.status,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -67,11 +71,11 @@ awaitable<Response> Api::handle(Request request) {
 
 awaitable<Response> Api::handle_unrecorded(Request request) {
   std::string_view ignored;
-  co_return co_await answer(std::move(request), ignored);
+  co_return co_await answer(std::move(request), ignored, true);
 }
 
 // `route_label` is set to the matched route's name.
-awaitable<Response> Api::answer(Request request, std::string_view& route_label) {
+awaitable<Response> Api::answer(Request request, std::string_view& route_label, bool authorized) {
   const auto target = boost::urls::parse_origin_form(request.target);
   if (!target) {
     co_return error_response(400, "invalid_target", "the request target is not a valid path");
@@ -89,6 +93,9 @@ awaitable<Response> Api::answer(Request request, std::string_view& route_label) 
 
   const RouteMatch& match = std::get<RouteMatch>(routed);
   route_label = route_name(match.id);
+  if (!authorized) {
+    if (auto refusal = access_.check(match.id, request.authorization)) co_return *refusal;
+  }
   std::error_code backend_error;
   std::string failure;
   try {
@@ -117,6 +124,7 @@ awaitable<Response> Api::dispatch(const RouteMatch& match, Request request,
   switch (match.id) {
     case RouteId::submit_job: co_return co_await handlers::submit_job(ctx, std::move(request));
     case RouteId::submit_batch: co_return co_await handlers::submit_batch(ctx, std::move(request));
+    case RouteId::list_jobs: co_return co_await handlers::list_jobs(ctx, target);
     case RouteId::get_job: co_return co_await handlers::get_job(ctx, match.job_id, target);
     case RouteId::cancel_job: co_return co_await handlers::cancel_job(ctx, match.job_id);
     case RouteId::retry_job: co_return co_await handlers::retry_job(ctx, match.job_id);
@@ -130,6 +138,9 @@ awaitable<Response> Api::dispatch(const RouteMatch& match, Request request,
     case RouteId::healthz: co_return co_await handlers::healthz(ctx);
     case RouteId::readyz: co_return co_await handlers::readyz(ctx);
     case RouteId::metrics: co_return co_await handlers::metrics(ctx);
+    case RouteId::openapi: co_return handlers::static_file("openapi.json");
+    case RouteId::dashboard: co_return handlers::static_file("index.html");
+    case RouteId::dashboard_asset: co_return handlers::static_file(match.asset);
     case RouteId::websocket: {
       Response r = error_response(426, "upgrade_required",
                                   "GET /ws is a WebSocket: send Upgrade: websocket");

@@ -12,11 +12,13 @@
 #include "core/job/job_spec.hpp"
 #include "core/queue/broker.hpp"
 #include "core/support/awaitable.hpp"
+#include "server/access_policy.hpp"
 #include "server/advertised_types.hpp"
 #include "server/http_message.hpp"
 #include "server/http_metrics.hpp"
 #include "server/queue_rates.hpp"
 #include "server/router.hpp"
+#include "server/stats_feed.hpp"
 #include "worker/registry.hpp"
 
 namespace coqueue::server {
@@ -30,11 +32,13 @@ struct ApiSettings {
 
 class Api {
  public:
-  Api(Broker& broker, const worker::Registry& types, ApiSettings settings);
+  Api(Broker& broker, const worker::Registry& types, ApiSettings settings,
+      AccessSettings access = {});
 
   awaitable<Response> handle(Request request);
-  // The same, for requests made inside the server (the WebSocket's reads and submissions):
-  // not counted in the HTTP request metrics.
+  // The same, for requests made inside the server (the WebSocket's reads and submissions, whose
+  // socket was authorized at its upgrade): not counted in the HTTP request metrics, and no
+  // token asked for.
   awaitable<Response> handle_unrecorded(Request request);
 
   // From now on /readyz answers 503, so load balancers stop sending work here.
@@ -45,19 +49,23 @@ class Api {
   awaitable<void> sample_queues_periodically();
 
   Broker& broker() { return broker_; }
+  const AccessPolicy& access() const { return access_; }
+  StatsFeed& stats_feed() { return stats_feed_; }
 
  private:
-  awaitable<Response> answer(Request request, std::string_view& route_label);
+  awaitable<Response> answer(Request request, std::string_view& route_label, bool authorized);
   awaitable<Response> dispatch(const RouteMatch& match, Request request,
                                boost::urls::url_view target);
 
   Broker& broker_;
   AdvertisedTypes types_;
   ApiSettings settings_;
+  AccessPolicy access_;
   bool shutting_down_ = false;
   HttpMetrics http_metrics_;
   QueueRates queue_rates_;
   std::function<void()> stop_sampling_;
+  StatsFeed stats_feed_{*this};
 };
 
 }  // namespace coqueue::server

@@ -15,6 +15,7 @@ struct Request {
   std::string target;        // origin-form as sent: path, then an optional ?query
   std::string content_type;  // empty when absent
   std::string body;
+  std::string authorization;  // the Authorization header; empty when absent
 };
 
 struct Response {

@@ -101,6 +101,7 @@ Request to_request(http::request<http::string_body>& message) {
   r.method = to_method(message.method());
   r.target = message.target();
   r.content_type = message[http::field::content_type];
+  r.authorization = message[http::field::authorization];
   r.body = std::move(message.body());
   return r;
 }
@@ -170,6 +171,12 @@ awaitable<void> run_http_session(asio::ip::tcp::socket socket, SessionContext& c
     if (path == "/ws" && beast::websocket::is_upgrade(parser.get()) && !ctx.stopping) {
       // A WebSocket waits for events like an idle connection: shutdown and the connection cap
       // may close it.
+      if (auto refusal =
+              ctx.api.access().check_websocket(parser.get()[http::field::authorization],
+                                               parser.get()[http::field::sec_websocket_protocol])) {
+        co_await write_response(stream, *refusal, version, false, settings.write_timeout);
+        break;
+      }
       tracked.set_idle(true);
       co_await run_websocket_session(stream, parser.release(), ctx.api, ctx.api.broker(),
                                      settings.websocket);

@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
                   "and --workers in-process workers run them.");
   server::declare_server_options(cli);
   if (auto exit_code = cli.parse_for_main(argc, argv)) return *exit_code;
-  auto read = server::read_server_config(cli);
+  auto read = server::read_server_config(cli, CommandLine::process_environment());
   if (auto* error = std::get_if<std::string>(&read)) {
     std::fprintf(stderr, "coqueue-server: %s\n", error->c_str());
     return 2;

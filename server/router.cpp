@@ -23,6 +23,9 @@ enum class Path {
   readyz,
   metrics,
   websocket,
+  openapi,
+  root,
+  asset,
   unknown
 };
 
@@ -32,10 +35,11 @@ struct Binding {
   RouteId id;
 };
 
-constexpr std::array<Binding, 16> bindings{{
+constexpr std::array<Binding, 20> bindings{{
     {Path::queue_pause, Method::post, RouteId::pause_queue},
     {Path::queue_resume, Method::post, RouteId::resume_queue},
     {Path::workers, Method::get, RouteId::list_workers},
+    {Path::jobs, Method::get, RouteId::list_jobs},
     {Path::jobs, Method::post, RouteId::submit_job},
     {Path::jobs_batch, Method::post, RouteId::submit_batch},
     {Path::job, Method::get, RouteId::get_job},
@@ -49,6 +53,9 @@ constexpr std::array<Binding, 16> bindings{{
     {Path::readyz, Method::get, RouteId::readyz},
     {Path::metrics, Method::get, RouteId::metrics},
     {Path::websocket, Method::get, RouteId::websocket},
+    {Path::openapi, Method::get, RouteId::openapi},
+    {Path::root, Method::get, RouteId::dashboard},
+    {Path::asset, Method::get, RouteId::dashboard_asset},
 }};
 
 std::string_view method_name(Method m) {
@@ -76,7 +83,9 @@ std::optional<std::pair<std::string_view, std::string_view>> segment_after(
   return std::pair{rest.substr(0, slash), rest.substr(slash)};
 }
 
-Path classify(std::string_view path, std::string& job_id, std::string& queue) {
+Path classify(std::string_view path, std::string& job_id, std::string& queue, std::string& asset) {
+  if (path == "/") return Path::root;
+  if (path == "/openapi.json") return Path::openapi;
   if (path == "/jobs") return Path::jobs;
   if (path == "/jobs/batch") return Path::jobs_batch;
   if (path == "/queues") return Path::queues;
@@ -89,6 +98,9 @@ Path classify(std::string_view path, std::string& job_id, std::string& queue) {
     job_id = job->first;
     if (job->second.empty()) return Path::job;
     if (job->second == "/retry") return Path::job_retry;
+  } else if (const auto a = segment_after(path, "/assets/")) {
+    asset = a->first;
+    if (a->second.empty()) return Path::asset;
   } else if (const auto q = segment_after(path, "/queues/")) {
     queue = q->first;
     if (q->second == "/dead") return Path::queue_dead;
@@ -99,12 +111,54 @@ Path classify(std::string_view path, std::string& job_id, std::string& queue) {
   return Path::unknown;
 }
 
+std::string_view path_template(Path p) {
+  switch (p) {
+    case Path::jobs: return "/jobs";
+    case Path::jobs_batch: return "/jobs/batch";
+    case Path::job: return "/jobs/{id}";
+    case Path::job_retry: return "/jobs/{id}/retry";
+    case Path::queues: return "/queues";
+    case Path::queue_dead: return "/queues/{name}/dead";
+    case Path::queue_dead_requeue: return "/queues/{name}/dead/requeue";
+    case Path::queue_pause: return "/queues/{name}/pause";
+    case Path::queue_resume: return "/queues/{name}/resume";
+    case Path::workers: return "/workers";
+    case Path::healthz: return "/healthz";
+    case Path::readyz: return "/readyz";
+    case Path::metrics: return "/metrics";
+    case Path::websocket: return "/ws";
+    case Path::openapi: return "/openapi.json";
+    case Path::root: return "/";
+    case Path::asset: return "/assets/{name}";
+    case Path::unknown: break;
+  }
+  return "";
+}
+
+std::string_view openapi_method(Method m) {
+  switch (m) {
+    case Method::get: return "get";
+    case Method::post: return "post";
+    case Method::delete_: return "delete";
+    default: return "";
+  }
+}
+
 }  // namespace
+
+std::vector<RouteTemplate> route_table() {
+  std::vector<RouteTemplate> out;
+  for (const Binding& b : bindings) {
+    out.push_back({openapi_method(b.method), path_template(b.path), b.id});
+  }
+  return out;
+}
 
 std::string_view route_name(RouteId id) {
   switch (id) {
     case RouteId::submit_job: return "submit_job";
     case RouteId::submit_batch: return "submit_batch";
+    case RouteId::list_jobs: return "list_jobs";
     case RouteId::get_job: return "get_job";
     case RouteId::cancel_job: return "cancel_job";
     case RouteId::retry_job: return "retry_job";
@@ -119,6 +173,9 @@ std::string_view route_name(RouteId id) {
     case RouteId::readyz: return "readyz";
     case RouteId::metrics: return "metrics";
     case RouteId::websocket: return "websocket";
+    case RouteId::openapi: return "openapi";
+    case RouteId::dashboard: return "dashboard";
+    case RouteId::dashboard_asset: return "dashboard_asset";
   }
   return "unknown";
 }
@@ -126,14 +183,17 @@ std::string_view route_name(RouteId id) {
 std::variant<RouteMatch, RouteMiss> route(Method method, std::string_view path) {
   std::string job_id;
   std::string queue;
-  const Path p = classify(path, job_id, queue);
+  std::string asset;
+  const Path p = classify(path, job_id, queue, asset);
   if (p == Path::unknown) return RouteMiss{404, {}};
   // HEAD is GET without the body (http_session drops it).
   const Method wanted = method == Method::head ? Method::get : method;
   std::string allow;
   for (const Binding& b : bindings) {
     if (b.path != p) continue;
-    if (b.method == wanted) return RouteMatch{b.id, std::move(job_id), std::move(queue)};
+    if (b.method == wanted) {
+      return RouteMatch{b.id, std::move(job_id), std::move(queue), std::move(asset)};
+    }
     if (!allow.empty()) allow += ", ";
     allow += method_name(b.method);
   }

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "server/http_message.hpp"
 
@@ -12,6 +13,7 @@ namespace coqueue::server {
 enum class RouteId {
   submit_job,
   submit_batch,
+  list_jobs,
   get_job,
   cancel_job,
   retry_job,
@@ -26,6 +28,9 @@ enum class RouteId {
   readyz,
   metrics,
   websocket,  // GET /ws without an upgrade: http_session upgrades the ones that ask
+  openapi,
+  dashboard,
+  dashboard_asset,
 };
 
 // The route's name as metrics label it ("submit_job", ...).
@@ -35,6 +40,7 @@ struct RouteMatch {
   RouteId id;
   std::string job_id;  // for /jobs/<id>..., exactly as it appears in the path
   std::string queue;   // for /queues/<name>/..., exactly as it appears in the path
+  std::string asset;   // for /assets/<name>
 };
 
 struct RouteMiss {
@@ -43,5 +49,14 @@ struct RouteMiss {
 };
 
 std::variant<RouteMatch, RouteMiss> route(Method method, std::string_view path);
+
+// Every route the router knows, as OpenAPI names it: method ("get") and path template
+// ("/jobs/{id}"). The OpenAPI test checks docs/openapi.yaml against it.
+struct RouteTemplate {
+  std::string_view method;
+  std::string_view path;
+  RouteId id;
+};
+std::vector<RouteTemplate> route_table();
 
 }  // namespace coqueue::server

@@ -44,10 +44,15 @@ ServerApp::ServerApp(asio::io_context& io, ServerConfig config)
     settings.concurrency = config_.workers;
     processor_ = std::make_unique<worker::Processor>(ex_, *broker_, registry_, cpu_, settings);
   }
-  api_ = std::make_unique<Api>(*broker_, registry_, config_.api);
+  api_ = std::make_unique<Api>(*broker_, registry_, config_.api, config_.access);
   sessions_ =
       std::make_unique<SessionContext>(SessionContext{*api_, tracker_, config_.http, stopping_});
   listener_ = std::make_unique<Listener>(ex_, endpoint_of(config_), config_.reuse_port, *sessions_);
+  if (!config_.alerts.url.empty()) {
+    alerts_ = std::make_unique<AlertWebhook>(
+        ex_, *broker_, config_.alerts,
+        std::get<WebhookTarget>(parse_webhook_url(config_.alerts.url)));
+  }
 }
 
 ServerApp::~ServerApp() = default;
@@ -58,6 +63,14 @@ void ServerApp::start() {
   asio::co_spawn(ex_, api_->sample_queues_periodically(), [](std::exception_ptr e) {
     if (e) log::error("server.queue_sampling_failed");
   });
+  asio::co_spawn(ex_, api_->stats_feed().run(), [](std::exception_ptr e) {
+    if (e) log::error("server.stats_feed_failed");
+  });
+  if (alerts_) {
+    asio::co_spawn(ex_, alerts_->run(), [](std::exception_ptr e) {
+      if (e) log::error("server.alerts_failed");
+    });
+  }
   listener_->start();
 }
 
@@ -69,6 +82,7 @@ awaitable<void> ServerApp::shutdown() {
   // 1. No new connections or requests; idle keep-alive connections close now.
   stopping_ = true;
   api_->begin_shutdown();
+  if (alerts_) alerts_->stop();
   listener_->stop();
   tracker_.close_all_idle();
   // 2. Workers run what is in flight, and in the embedded mode also what is already queued:

@@ -41,6 +41,7 @@ class ServerApp {
   RedisBroker* redis_ = nullptr;    // or the Redis one
   std::unique_ptr<worker::Processor> processor_;
   std::unique_ptr<Api> api_;
+  std::unique_ptr<AlertWebhook> alerts_;
   ConnectionTracker tracker_;
   bool stopping_ = false;
   std::unique_ptr<SessionContext> sessions_;

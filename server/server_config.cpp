@@ -45,10 +45,25 @@ void declare_server_options(CommandLine& cli) {
           "(0: no cap)");
   declare_log_options(cli);
   cli.add("instance", "", "name of this process in logs (default: random)");
+  declare_access_options(cli);
+  cli.add("alert-webhook", "",
+          "POST alerts as JSON to this http:// URL: new dead letters, a queue with jobs waiting "
+          "and no live worker, the backend unreachable (none: no webhook)");
+  cli.add("alert-interval", "5s", "how often the alerts' conditions are checked");
+  cli.add("alert-repeat", "10m", "a condition that lasts is alerted again this often");
 }
 
-std::variant<ServerConfig, std::string> read_server_config(const CommandLine& cli) {
+std::variant<ServerConfig, std::string> read_server_config(const CommandLine& cli,
+                                                           const CommandLine::EnvLookup& env) {
   ServerConfig c;
+  auto access = read_access_settings(cli, env);
+  if (auto* error = std::get_if<std::string>(&access)) return *error;
+  c.access = std::get<AccessSettings>(std::move(access));
+  c.alerts.url = cli.get("alert-webhook");
+  if (!c.alerts.url.empty()) {
+    const auto target = parse_webhook_url(c.alerts.url);
+    if (const auto* error = std::get_if<std::string>(&target)) return *error;
+  }
   OptionReader r(cli);
 
   const std::string& listen = cli.get("listen");
@@ -98,6 +113,9 @@ std::variant<ServerConfig, std::string> read_server_config(const CommandLine& cl
   c.http.websocket.max_outbox_messages =
       static_cast<std::size_t>(r.integer("ws-outbox", 1, 1'000'000));
   c.api.max_wait = r.duration("max-wait");
+  c.alerts.check_interval = r.duration("alert-interval");
+  c.alerts.repeat = r.duration("alert-repeat");
+  if (c.alerts.check_interval.count() <= 0) r.fail("alert-interval", "a positive duration");
 
   c.memory.retry.base = r.duration("retry-base");
   c.memory.retry.cap = r.duration("retry-cap");

@@ -10,6 +10,8 @@
 #include "core/queue/redis_broker.hpp"
 #include "core/support/command_line.hpp"
 #include "core/support/log.hpp"
+#include "server/access_policy.hpp"
+#include "server/alert_webhook.hpp"
 #include "server/api.hpp"
 #include "server/http_settings.hpp"
 
@@ -32,11 +34,15 @@ struct ServerConfig {
   ApiSettings api;
   MemoryBrokerSettings memory;
   RedisBrokerSettings redis;
+  AccessSettings access;
+  AlertWebhookSettings alerts;
 };
 
 // Declares the server's options on `cli`.
 void declare_server_options(CommandLine& cli);
-// Reads them back; an error message names the bad option.
-std::variant<ServerConfig, std::string> read_server_config(const CommandLine& cli);
+// Reads them back; an error message names the bad option. `env` gives the tokens
+// (COQUEUE_TOKEN, COQUEUE_ADMIN_TOKEN), which no flag carries.
+std::variant<ServerConfig, std::string> read_server_config(const CommandLine& cli,
+                                                           const CommandLine::EnvLookup& env);
 
 }  // namespace coqueue::server

@@ -246,7 +246,20 @@ class Session {
     const boost::json::value* subscribe_queue = o.if_contains("subscribe_queue");
     const boost::json::value* unsubscribe_queue = o.if_contains("unsubscribe_queue");
     const boost::json::value* job = o.if_contains("submit");
-    if (subscribe != nullptr) {
+    const boost::json::value* subscribe_stats = o.if_contains("subscribe_stats");
+    const boost::json::value* unsubscribe_stats = o.if_contains("unsubscribe_stats");
+    if (subscribe_stats != nullptr && subscribe_stats->is_bool()) {
+      if (subscribe_stats->as_bool()) {
+        follow_stats(ref);
+      } else {
+        stats_.reset();
+      }
+    } else if (subscribe_stats != nullptr) {
+      push(state_, error_event("invalid_message", "subscribe_stats takes true or false", ref),
+           limits_);
+    } else if (unsubscribe_stats != nullptr) {
+      stats_.reset();
+    } else if (subscribe != nullptr) {
       follow_jobs(*subscribe, ref);
     } else if (unsubscribe != nullptr) {
       if (unsubscribe->is_array()) {
@@ -266,7 +279,7 @@ class Session {
       push(state_,
            error_event("invalid_message",
                        "expected one of subscribe, unsubscribe, subscribe_queue, "
-                       "unsubscribe_queue, submit",
+                       "unsubscribe_queue, subscribe_stats, unsubscribe_stats, submit",
                        ref),
            limits_);
     }
@@ -317,6 +330,19 @@ class Session {
     push(state_, boost::json::serialize(ack), limits_);
   }
 
+  // The dashboard's feed: a stats event about once a second until unsubscribe_stats.
+  void follow_stats(const boost::json::value* ref) {
+    if (!stats_) {
+      stats_ = std::make_unique<StatsFeed::Subscription>(
+          api_.stats_feed(), [state = state_, limits = limits_](const std::string& message) {
+            push(state, message, limits);
+          });
+    }
+    boost::json::object ack{{"event", "subscribed"}, {"stats", true}};
+    if (ref != nullptr) ack["ref"] = *ref;
+    push(state_, boost::json::serialize(ack), limits_);
+  }
+
   // The same as POST /jobs, answered with its status and body; the new job is then followed.
   awaitable<void> submit(const boost::json::value& job, const boost::json::value* ref) {
     Request post;
@@ -345,6 +371,7 @@ class Session {
   WebSocketLimits limits_;
   std::shared_ptr<SocketState> state_;
   CompletionHub::Observer observer_;
+  std::unique_ptr<StatsFeed::Subscription> stats_;
 };
 
 }  // namespace
@@ -361,8 +388,22 @@ awaitable<void> run_websocket_session(beast::tcp_stream& stream,
   timeouts.keep_alive_pings = true;
   ws.set_option(timeouts);
   ws.read_message_max(limits.max_message_bytes);
-  ws.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& res) { res.set(beast::http::field::server, "coqueue"); }));
+  // A browser that offers subprotocols (the token as `bearer.<token>`, next to `coqueue`) wants
+  // one of them chosen; the token is never echoed back.
+  bool offered_coqueue = false;
+  std::string_view offered = upgrade[beast::http::field::sec_websocket_protocol];
+  while (!offered.empty()) {
+    const std::size_t comma = std::min(offered.find(','), offered.size());
+    std::string_view protocol = offered.substr(0, comma);
+    while (protocol.starts_with(' ')) protocol.remove_prefix(1);
+    while (protocol.ends_with(' ')) protocol.remove_suffix(1);
+    offered_coqueue |= protocol == "coqueue";
+    offered.remove_prefix(std::min(comma + 1, offered.size()));
+  }
+  ws.set_option(websocket::stream_base::decorator([offered_coqueue](websocket::response_type& res) {
+    res.set(beast::http::field::server, "coqueue");
+    if (offered_coqueue) res.set(beast::http::field::sec_websocket_protocol, "coqueue");
+  }));
   auto [ec] = co_await ws.async_accept(upgrade, tuple_awaitable);
   if (ec) co_return;
   Session session(ws, api, broker, limits, co_await asio::this_coro::executor);

@@ -20,6 +20,7 @@
 #include "core/job/job.hpp"
 #include "core/job/job_spec.hpp"
 #include "core/queue/completion_hub.hpp"
+#include "core/queue/job_listing.hpp"
 #include "core/queue/job_metrics.hpp"
 #include "core/queue/queue_errc.hpp"
 #include "core/queue/queue_stats.hpp"
@@ -73,6 +74,10 @@ class Broker {
   virtual awaitable<std::optional<Job>> get(std::string id) = 0;
   virtual awaitable<CancelResult> cancel(std::string id) = 0;
   virtual awaitable<QueueStats> stats() = 0;
+  // The job browser: jobs that match `filter`, newest first, starting below the id `before`
+  // (a previous page's next_cursor), at most `limit` (1 to max_list_limit) of them.
+  virtual awaitable<JobPage> list_jobs(JobFilter filter, std::size_t limit,
+                                       std::optional<std::string> before) = 0;
 
   // Takes the next due job of the first non-empty queue (in the order given), marks it
   // processing for `worker_id` and counts the attempt. Waits up to `max_wait` for one to arrive.

@@ -74,10 +74,10 @@ awaitable<void> CompletionBatcher::flush(std::string queue, std::shared_ptr<bool
       result = co_await conn_.exec(std::move(first), settings_.request_timeout);
     } else {
       const std::string now = std::to_string(unix_millis(std::chrono::system_clock::now()));
-      std::vector<std::string> script_keys{keys::counts(queue)};
+      std::vector<std::string> script_keys{keys::counts(queue), keys::expiring(queue)};
       std::vector<std::string> script_args{now, std::to_string(settings_.result_ttl.count()),
                                            keys::done_channel(queue)};
-      script_keys.reserve(1 + 2 * batch.size());
+      script_keys.reserve(2 + 2 * batch.size());
       script_args.reserve(3 + 4 * batch.size());
       for (const Item* item : batch) {
         script_keys.push_back(keys::job(queue, item->id));

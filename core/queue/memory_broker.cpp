@@ -78,6 +78,7 @@ awaitable<EnqueueOutcome> MemoryBroker::enqueue(JobSpec spec) {
   entry.job.payload = std::move(spec.payload);
 
   auto [it, inserted] = jobs_.emplace(entry.job.id, std::move(entry));
+  ids_in_order_.insert(it->first);
   Job& stored = it->second.job;
   ++counts_[stored.queue][JobStatus::queued];
   ++unfinished_;
@@ -120,6 +121,7 @@ awaitable<QueueStats> MemoryBroker::stats() {
   QueueStats stats;
   stats.queues = counts_;
   stats.paused = paused_;
+  for (const auto& [queue, ids] : dead_) stats.dead[queue] = static_cast<std::int64_t>(ids.size());
   const SystemTime now = wall_now();
   for (const auto& [queue, ids] : pending_) {
     for (const std::string& id : ids) {  // the first still queued (cancelled ids are skipped)
@@ -380,6 +382,7 @@ void MemoryBroker::forget(std::unordered_map<std::string, Entry>::iterator it) {
     const auto key = idempotency_.find(idempotency_slot(job.queue, *job.idempotency_key));
     if (key != idempotency_.end() && key->second == job.id) idempotency_.erase(key);
   }
+  ids_in_order_.erase(it->first);
   jobs_.erase(it);
 }
 
@@ -398,6 +401,23 @@ void MemoryBroker::requeue_failed(Job& job) {
   jobs_.at(job.id).finished = SteadyTime{};
   ++unfinished_;
   make_due(job);
+}
+
+awaitable<JobPage> MemoryBroker::list_jobs(JobFilter filter, std::size_t limit,
+                                           std::optional<std::string> before) {
+  evict_expired();
+  JobPage page;
+  auto it = before ? ids_in_order_.lower_bound(*before) : ids_in_order_.end();
+  for (std::size_t examined = 0; it != ids_in_order_.begin();) {
+    --it;
+    const Job& job = jobs_.at(*it).job;
+    if (filter.matches(job)) page.jobs.push_back(job);
+    if (page.jobs.size() == limit || ++examined == list_examine_limit * 10) {
+      if (it != ids_in_order_.begin()) page.next_cursor = *it;
+      break;
+    }
+  }
+  co_return page;
 }
 
 awaitable<DeadLetters> MemoryBroker::dead_letters(std::string queue, std::size_t offset,

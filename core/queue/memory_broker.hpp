@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <unordered_map>
 
 #include <boost/asio/steady_timer.hpp>
@@ -39,6 +40,8 @@ class MemoryBroker final : public Broker {
   awaitable<std::optional<Job>> get(std::string id) override;
   awaitable<CancelResult> cancel(std::string id) override;
   awaitable<QueueStats> stats() override;
+  awaitable<JobPage> list_jobs(JobFilter filter, std::size_t limit,
+                               std::optional<std::string> before) override;
 
   awaitable<std::optional<Job>> claim(std::vector<std::string> queues, std::string worker_id,
                                       std::chrono::milliseconds max_wait) override;
@@ -114,6 +117,7 @@ class MemoryBroker final : public Broker {
   JobIdGenerator ids_;
   std::mt19937_64 rng_;
   std::unordered_map<std::string, Entry> jobs_;
+  std::set<std::string> ids_in_order_;  // every id in jobs_, for list_jobs (ids sort by age)
   std::unordered_map<std::string, std::deque<std::string>> pending_;  // per queue, FIFO
   std::multimap<SteadyTime, std::string> scheduled_;
   asio::steady_timer schedule_timer_;

@@ -20,5 +20,7 @@ extern const std::string_view hand_back_lua;
 extern const std::string_view requeue_dead_lua;
 extern const std::string_view purge_dead_lua;
 extern const std::string_view progress_lua;
+extern const std::string_view list_jobs_lua;
+extern const std::string_view sweep_index_lua;
 
 }  // namespace coqueue::scripts

@@ -32,8 +32,12 @@ boost::json::object to_json(const QueueStats& stats,
   boost::json::object queues;
   RecentEnds recent_total;
   std::int64_t oldest = -1;
+  std::int64_t dead_total = 0;
   for (const auto& [name, counts] : stats.queues) {
     boost::json::object q = counts_json(counts);
+    const auto dead = stats.dead.find(name);
+    q["dead"] = dead != stats.dead.end() ? dead->second : 0;
+    dead_total += q["dead"].as_int64();
     const auto age = stats.oldest_queued_age_ms.find(name);
     if (age != stats.oldest_queued_age_ms.end()) {
       q["oldest_queued_age_ms"] = age->second;
@@ -54,6 +58,7 @@ boost::json::object to_json(const QueueStats& stats,
   boost::json::object o;
   o["queues"] = std::move(queues);
   boost::json::object totals = counts_json(stats.totals());
+  totals["dead"] = dead_total;
   if (oldest >= 0) {
     totals["oldest_queued_age_ms"] = oldest;
   } else {

@@ -32,10 +32,13 @@ struct QueueStats {
   std::set<std::string> paused;  // queues whose jobs no worker takes until resumed
   // Per queue: how long the next job due has waited since it was submitted (absent: none).
   std::map<std::string, std::int64_t> oldest_queued_age_ms;
+  // Per queue: dead letters held now (failed jobs not yet retried, requeued or purged).
+  std::map<std::string, std::int64_t> dead;
   StatusCounts totals() const;
 };
 
-// {"queues": {"<name>": {"queued": n, ..., "oldest_queued_age_ms": n|null}}, "totals": {...},
+// {"queues": {"<name>": {"queued": n, ..., "dead": n, "oldest_queued_age_ms": n|null}},
+// "totals": {...},
 // "paused": ["<name>", ...]}; with `recent` (and its window), also "completed_last_minute" and
 // "failed_last_minute" per queue and in the totals, and "recent_window_s" (whole seconds).
 boost::json::object to_json(const QueueStats& stats,

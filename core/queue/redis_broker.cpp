@@ -84,6 +84,8 @@ RedisBroker::RedisBroker(executor ex, RedisBrokerSettings settings)
       requeue_dead_script_("requeue_dead", std::string(scripts::requeue_dead_lua)),
       purge_dead_script_("purge_dead", std::string(scripts::purge_dead_lua)),
       progress_script_("progress", std::string(scripts::progress_lua)),
+      list_jobs_script_("list_jobs", std::string(scripts::list_jobs_lua)),
+      sweep_index_script_("sweep_index", std::string(scripts::sweep_index_lua)),
       completions_(ex, conn_,
                    {settings_.result_ttl, settings_.redis.request_timeout, /*max_batch=*/200}),
       hub_(ex),
@@ -204,11 +206,11 @@ awaitable<std::vector<EnqueueOutcome>> RedisBroker::enqueue_batch(std::vector<Jo
   const std::size_t first_commands = first.commands();
 
   std::vector<std::string> script_keys{keys::pending(q), keys::scheduled(q), keys::counts(q),
-                                       keys::sleepers(q)};
+                                       keys::sleepers(q), keys::index(q)};
   std::vector<std::string> script_args{q, std::to_string(unix_millis(created)),
                                        ms(settings_.idempotency_ttl), keys::job_prefix(q),
                                        std::to_string(settings_.max_queue_length)};
-  script_keys.reserve(4 + 2 * specs.size());
+  script_keys.reserve(5 + 2 * specs.size());
   script_args.reserve(5 + 8 * specs.size());
   for (std::size_t i = 0; i < specs.size(); ++i) {
     const JobSpec& spec = specs[i];
@@ -320,7 +322,8 @@ awaitable<CancelResult> RedisBroker::cancel(std::string id) {
   const std::optional<std::string> queue = co_await queue_of(id);
   if (!queue) co_return CancelResult{CancelOutcome::not_found, std::nullopt};
   const std::string& q = *queue;
-  std::vector<std::string> script_keys{keys::job(q, id), keys::scheduled(q), keys::counts(q)};
+  std::vector<std::string> script_keys{keys::job(q, id), keys::scheduled(q), keys::counts(q),
+                                       keys::expiring(q)};
   std::vector<std::string> script_args{id, now_ms(), ms(settings_.result_ttl),
                                        keys::done_channel(q), keys::cancel_channel()};
   const redis::RespValue reply =
@@ -346,20 +349,22 @@ awaitable<QueueStats> RedisBroker::stats() {
     counts.push("HGETALL", keys::counts(name.text));
     counts.push("EXISTS", keys::paused(name.text));
     counts.push("LINDEX", keys::pending(name.text), -1);  // the due end: the next job out
+    counts.push("LLEN", keys::dead(name.text));
   }
   const redis::Replies replies = co_await exec(std::move(counts));
   redis::Request heads;
   std::vector<std::string> head_queues;
-  for (std::size_t i = 0; 3 * i < replies.size(); ++i) {
+  for (std::size_t i = 0; 4 * i < replies.size(); ++i) {
     const std::string& name = names.front().elements[i].text;
-    if (replies[3 * i + 1].integer == 1) stats.paused.insert(name);
+    if (replies[4 * i + 1].integer == 1) stats.paused.insert(name);
+    stats.dead[name] = replies[4 * i + 3].integer;
     StatusCounts& c = stats.queues[name];
-    const auto& e = replies[3 * i].elements;
+    const auto& e = replies[4 * i].elements;
     for (std::size_t j = 0; j + 1 < e.size(); j += 2) {
       if (auto status = parse_job_status(e[j].text)) c[*status] = std::stoll(e[j + 1].text);
     }
-    if (!replies[3 * i + 2].is_null()) {
-      heads.push("HMGET", keys::job(name, replies[3 * i + 2].text), "status", "created_at");
+    if (!replies[4 * i + 2].is_null()) {
+      heads.push("HMGET", keys::job(name, replies[4 * i + 2].text), "status", "created_at");
       head_queues.push_back(name);
     }
   }
@@ -684,8 +689,9 @@ awaitable<FailOutcome> RedisBroker::end_run(std::string id, std::string worker_i
   const std::string& q = held.queue;
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   const auto delay = retry_delay(settings_.retry, held.attempt, held.max_attempts, unit(rng_));
-  std::vector<std::string> script_keys{keys::job(q, id), keys::processing(q, worker_id),
-                                       keys::scheduled(q), keys::dead(q), keys::counts(q)};
+  std::vector<std::string> script_keys{keys::job(q, id),   keys::processing(q, worker_id),
+                                       keys::scheduled(q), keys::dead(q),
+                                       keys::counts(q),    keys::expiring(q)};
   std::vector<std::string> script_args{id,
                                        worker_id,
                                        held.run,
@@ -872,7 +878,7 @@ awaitable<void> RedisBroker::hand_back(std::string id, std::string worker_id) {
   const Held held = it->second;  // dropped only once Redis answered: a retry may follow an error
   const std::string& q = held.queue;
   std::vector<std::string> script_keys{keys::job(q, id), keys::processing(q, worker_id),
-                                       keys::pending(q), keys::counts(q)};
+                                       keys::pending(q), keys::counts(q), keys::expiring(q)};
   std::vector<std::string> script_args{
       id, worker_id, held.run, now_ms(), ms(settings_.result_ttl), keys::done_channel(q)};
   const redis::RespValue reply =
@@ -922,6 +928,7 @@ awaitable<void> RedisBroker::recover_periodically(std::shared_ptr<bool> alive) {
       const redis::Replies got = co_await exec(std::move(lock));
       if (got.front().is_null()) continue;
       co_await recover_once();
+      co_await sweep_indexes();
     } catch (const std::exception& e) {
       if (*alive) log::warn("queue.recover_failed", {{"error", e.what()}});
     }
@@ -979,7 +986,7 @@ awaitable<std::int64_t> RedisBroker::purge_dead(std::string queue) {
   constexpr std::size_t batch = 1000;
   std::int64_t total = 0;
   for (;;) {
-    std::vector<std::string> script_keys{keys::dead(queue)};
+    std::vector<std::string> script_keys{keys::dead(queue), keys::index(queue)};
     std::vector<std::string> script_args{keys::job_prefix(queue), std::to_string(batch)};
     const redis::RespValue removed =
         co_await run_script(purge_dead_script_, std::move(script_keys), std::move(script_args));

@@ -82,6 +82,8 @@ class RedisBroker final : public Broker {
   awaitable<std::optional<Job>> get(std::string id) override;
   awaitable<CancelResult> cancel(std::string id) override;
   awaitable<QueueStats> stats() override;
+  awaitable<JobPage> list_jobs(JobFilter filter, std::size_t limit,
+                               std::optional<std::string> before) override;
 
   awaitable<std::optional<Job>> claim(std::vector<std::string> queues, std::string worker_id,
                                       std::chrono::milliseconds max_wait) override;
@@ -123,6 +125,8 @@ class RedisBroker final : public Broker {
   };
   // One pass of the recoverer over every queue and worker (the background loop calls it).
   awaitable<Recovered> recover_once();
+  // Drops the ids of expired jobs from every queue's index (redis_broker_listing.cpp).
+  awaitable<void> sweep_indexes();
 
  private:
   // The claims in progress of one worker id.
@@ -202,7 +206,8 @@ class RedisBroker final : public Broker {
   std::unique_ptr<redis::Subscriber::Subscription> cancels_;
   redis::Script enqueue_script_, take_script_, activate_script_, release_script_, fail_script_,
       cancel_script_, promote_script_, extend_script_, recover_script_, hand_back_script_,
-      requeue_dead_script_, purge_dead_script_, progress_script_;
+      requeue_dead_script_, purge_dead_script_, progress_script_, list_jobs_script_,
+      sweep_index_script_;
   CompletionBatcher completions_;
   CompletionHub hub_;
   CancelListener cancel_listener_;

@@ -68,6 +68,14 @@ std::string paused(std::string_view queue) {
   return tagged(queue, "paused");
 }
 
+std::string index(std::string_view queue) {
+  return tagged(queue, "index");
+}
+
+std::string expiring(std::string_view queue) {
+  return tagged(queue, "expiring");
+}
+
 std::string wake(std::string_view worker) {
   std::string k(prefix);
   k += ":wake:{";

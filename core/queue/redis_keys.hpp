@@ -23,6 +23,8 @@ std::string workers(std::string_view queue);   // SET of workers that claimed fr
 std::string sleepers(std::string_view queue);  // SET of workers waiting on their wake list
 std::string paused(std::string_view queue);    // STRING, present while the queue is paused
 std::string metrics(std::string_view queue);   // HASH of run and recovery counters (job_metrics)
+std::string index(std::string_view queue);     // ZSET of every job id, score 0: by id, so by age
+std::string expiring(std::string_view queue);  // ZSET id -> unix ms its hash expires
 
 // Per worker, hash tag {worker}:
 std::string wake(std::string_view worker);  // LIST a producer pushes to when it wakes a sleeper

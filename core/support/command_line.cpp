@@ -36,10 +36,14 @@ std::string CommandLine::env_name(std::string_view option) {
 
 std::optional<std::string> CommandLine::parse(int argc, const char* const* argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  return parse(args, [](const std::string& name) -> std::optional<std::string> {
+  return parse(args, process_environment());
+}
+
+CommandLine::EnvLookup CommandLine::process_environment() {
+  return [](const std::string& name) -> std::optional<std::string> {
     if (const char* v = std::getenv(name.c_str()); v != nullptr) return std::string(v);
     return std::nullopt;
-  });
+  };
 }
 
 std::optional<int> CommandLine::parse_for_main(int argc, const char* const* argv) {

@@ -41,6 +41,8 @@ class CommandLine {
   bool is_set(std::string_view name) const;  // given by flag or environment, not defaulted
 
   static std::string env_name(std::string_view option);
+  // Looks up the variables of this process's environment.
+  static EnvLookup process_environment();
 
  private:
   struct Option {

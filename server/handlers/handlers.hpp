@@ -27,6 +27,7 @@ constexpr std::size_t max_batch_jobs = 1000;
 
 awaitable<Response> submit_job(Context ctx, Request request);
 awaitable<Response> submit_batch(Context ctx, Request request);
+awaitable<Response> list_jobs(Context ctx, boost::urls::url_view target);
 awaitable<Response> get_job(Context ctx, std::string job_id, boost::urls::url_view target);
 awaitable<Response> cancel_job(Context ctx, std::string job_id);
 awaitable<Response> retry_job(Context ctx, std::string job_id);
@@ -39,5 +40,7 @@ awaitable<Response> set_paused(Context ctx, std::string queue, bool paused);
 awaitable<Response> healthz(Context ctx);
 awaitable<Response> readyz(Context ctx);
 awaitable<Response> metrics(Context ctx);
+// A file built into the binary (static_assets.hpp), or 404.
+Response static_file(std::string_view name);
 
 }  // namespace coqueue::server::handlers

@@ -10,24 +10,11 @@
 #include "core/redis/redis_errc.hpp"
 #include "core/support/log.hpp"
 #include "server/handlers/handlers.hpp"
+#include "server/live_workers.hpp"
 #include "server/prometheus_text.hpp"
 
 namespace coqueue::server::handlers {
 namespace {
-
-// Live workers per queue, from what each says about itself ({"queues": [{"name": ...}]}).
-std::map<std::string, std::int64_t> workers_per_queue(const std::vector<boost::json::object>& live) {
-  std::map<std::string, std::int64_t> out;
-  for (const auto& w : live) {
-    const auto* queues = w.if_contains("queues");
-    if (queues == nullptr || !queues->is_array()) continue;
-    for (const auto& q : queues->as_array()) {
-      const auto* name = q.is_object() ? q.as_object().if_contains("name") : nullptr;
-      if (name != nullptr && name->is_string()) ++out[std::string(name->as_string())];
-    }
-  }
-  return out;
-}
 
 void write_queues(PrometheusText& out, const QueueStats& stats,
                   const std::map<std::string, std::int64_t>& workers) {
@@ -44,6 +31,13 @@ void write_queues(PrometheusText& out, const QueueStats& stats,
   out.family("coqueue_queue_paused", "gauge", "1 while the queue is paused.");
   for (const auto& [queue, counts] : stats.queues) {
     out.sample("coqueue_queue_paused", {{"queue", queue}}, stats.paused.contains(queue) ? 1 : 0);
+  }
+  out.family("coqueue_queue_dead_letters", "gauge",
+             "Failed jobs held as the queue's dead letters (not yet retried, requeued or purged).");
+  for (const auto& [queue, counts] : stats.queues) {
+    const auto dead = stats.dead.find(queue);
+    out.sample("coqueue_queue_dead_letters", {{"queue", queue}},
+               dead == stats.dead.end() ? 0.0 : static_cast<double>(dead->second));
   }
   out.family("coqueue_queue_oldest_queued_age_seconds", "gauge",
              "How long the queue's next due job has waited since it was submitted (0: none).");

@@ -727,6 +727,58 @@ TEST(RedisBrokerFencing, AStaleRunCannotCompleteTheJob) {
 }
 
 // Leases and recovery, with two brokers standing for two processes on one Redis.
+// The job browser: every id once, newest first, whatever the filter and the page size.
+TYPED_TEST(BrokerContractTest, TheJobBrowserListsNewestFirstFilteredAndPaged) {
+  std::vector<std::string> all;  // in submission order, so oldest first
+  for (int i = 0; i < 5; ++i) all.push_back(this->enqueue(this->spec("echo", "default")).id);
+  for (int i = 0; i < 3; ++i) all.push_back(this->enqueue(this->spec("sleep", "other")).id);
+  for (int i = 0; i < 2; ++i) {
+    const auto claimed = this->claim({"default"}, "w1");
+    ASSERT_TRUE(claimed);
+    test::run(this->io, this->broker().complete(claimed->id, "w1", boost::json::value(i)));
+  }
+  const auto list = [&](JobFilter filter, std::size_t limit, std::optional<std::string> before) {
+    return test::run(this->io, this->broker().list_jobs(filter, limit, std::move(before)));
+  };
+  const auto filter = [](std::optional<std::string> queue, std::optional<JobStatus> status,
+                         std::optional<std::string> type) {
+    JobFilter f;
+    f.queue = std::move(queue);
+    f.status = status;
+    f.type = std::move(type);
+    return f;
+  };
+  const auto ids = [](const JobPage& page) {
+    std::vector<std::string> out;
+    for (const Job& job : page.jobs) out.push_back(job.id);
+    return out;
+  };
+
+  const JobPage everything = list({}, 100, std::nullopt);
+  EXPECT_EQ(ids(everything), std::vector<std::string>(all.rbegin(), all.rend()));
+  EXPECT_FALSE(everything.next_cursor);
+
+  EXPECT_EQ(list(filter("other", {}, {}), 100, std::nullopt).jobs.size(), 3u);
+  EXPECT_EQ(list(filter({}, {}, "sleep"), 100, std::nullopt).jobs.size(), 3u);
+  const JobPage completed = list(filter({}, JobStatus::completed, {}), 100, std::nullopt);
+  EXPECT_EQ(ids(completed), (std::vector<std::string>{all[1], all[0]}));
+  EXPECT_EQ(completed.jobs.front().result, boost::json::value(1));
+  EXPECT_EQ(list(filter("default", JobStatus::queued, {}), 100, std::nullopt).jobs.size(), 3u);
+  EXPECT_TRUE(list(filter("nowhere", {}, {}), 100, std::nullopt).jobs.empty());
+
+  // Pages of 3 over both queues give every job once, in order, and then say it is the end.
+  std::vector<std::string> paged;
+  std::optional<std::string> cursor;
+  for (int pages = 0; pages < 10; ++pages) {
+    const JobPage page = list({}, 3, cursor);
+    EXPECT_LE(page.jobs.size(), 3u);
+    for (const Job& job : page.jobs) paged.push_back(job.id);
+    cursor = page.next_cursor;
+    if (!cursor) break;
+  }
+  EXPECT_EQ(paged, std::vector<std::string>(all.rbegin(), all.rend()));
+}
+
 class RedisRecoveryTest : public ::testing::Test {
  protected:
   RedisRecoveryTest() {
@@ -995,6 +1047,34 @@ TEST(RedisBrokerClaims, AnIdLeftHalfWayInAProcessingListIsReturned) {
   EXPECT_EQ(claimed->id, job.id);
   EXPECT_EQ(claimed->attempts, 1);
   EXPECT_EQ(backend.redis.command("LLEN " + keys::processing("default", "w1")), ":1\r\n");
+}
+
+TEST_F(RedisRecoveryTest, JobsThatExpireLeaveTheJobBrowsersIndex) {
+  RedisBrokerSettings settings = settings_for_other();
+  settings.result_ttl = 50ms;
+  RedisBroker short_lived(io.get_executor(), settings);
+  short_lived.start();
+  JobSpec spec;
+  spec.type = "echo";
+  const Job finished = test::run(io, short_lived.enqueue(spec))->job;
+  const Job waiting = test::run(io, short_lived.enqueue(spec))->job;
+  const Job cancelled = test::run(io, short_lived.enqueue(spec))->job;
+  const auto claimed = test::run(io, short_lived.claim({"default"}, "w1", 0ms));
+  ASSERT_TRUE(claimed);
+  ASSERT_EQ(claimed->id, finished.id);  // FIFO: the first submitted is taken first
+  test::run(io, short_lived.complete(finished.id, "w1", boost::json::value(1)));
+  test::run(io, short_lived.cancel(cancelled.id));
+  EXPECT_EQ(backend.redis.command("ZCARD " + keys::index("default")), ":3\r\n");
+  EXPECT_EQ(backend.redis.command("ZCARD " + keys::expiring("default")), ":2\r\n");
+
+  test::run_for(io, 100ms);  // both hashes expire
+  test::run(io, short_lived.sweep_indexes());
+  EXPECT_EQ(backend.redis.command("ZCARD " + keys::index("default")), ":1\r\n");
+  EXPECT_EQ(backend.redis.command("ZCARD " + keys::expiring("default")), ":0\r\n");
+  const JobPage left = test::run(io, short_lived.list_jobs({}, 10, std::nullopt));
+  ASSERT_EQ(left.jobs.size(), 1u);
+  EXPECT_EQ(left.jobs.front().id, waiting.id);
+  short_lived.close();
 }
 
 }  // namespace

@@ -169,7 +169,7 @@ TEST_F(HttpApiTest, EveryErrorIsAJsonBodyNamingTheProblem) {
       {"POST", "/jobs", R"({"type": "sleep", "payload": {"ms": -1}})", "application/json", 422,
        "invalid_payload"},
       {"POST", "/jobs", R"({"type": "echo"})", "text/plain", 415, "unsupported_media_type"},
-      {"GET", "/jobs", "", "", 405, "method_not_allowed"},
+      {"DELETE", "/jobs", "", "", 405, "method_not_allowed"},
       {"PUT", "/jobs/x", "", "", 405, "method_not_allowed"},
       {"GET", "/nope", "", "", 404, "not_found"},
       {"GET", "/jobs/not-a-job-id", "", "", 404, "job_not_found"},
@@ -194,7 +194,7 @@ TEST_F(HttpApiTest, EveryErrorIsAJsonBodyNamingTheProblem) {
     EXPECT_EQ(r.headers.at("content-length"), std::to_string(r.body.size()));
     EXPECT_FALSE(r.json().at("error").at("message").as_string().empty());
   }
-  EXPECT_EQ(client.request("GET", "/jobs").headers.at("allow"), "POST");
+  EXPECT_EQ(client.request("DELETE", "/jobs").headers.at("allow"), "GET, POST");
 }
 
 TEST_F(HttpApiTest, DeadLettersAreListedRetriedRequeuedAndPurged) {

@@ -56,6 +56,7 @@ HttpReply HttpClient::request(const std::string& method, const std::string& targ
   http::request<http::string_body> req{http::string_to_verb(method), target, 11};
   if (req.method() == http::verb::unknown) req.method_string(method);
   req.set(http::field::host, "127.0.0.1");
+  if (!token_.empty()) req.set(http::field::authorization, "Bearer " + token_);
   if (!body.empty() || method == "POST") {
     if (!content_type.empty()) req.set(http::field::content_type, content_type);
     req.body() = body;

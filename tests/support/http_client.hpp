@@ -36,9 +36,13 @@ class HttpClient {
   // POST /jobs, expecting 202; returns the new job's id.
   std::string submit(const std::string& body);
 
+  // Sends `Authorization: Bearer <token>` with every request from now on (none when empty).
+  void set_token(std::string token) { token_ = std::move(token); }
+
  private:
   struct Connection;
   std::unique_ptr<Connection> connection_;
+  std::string token_;
 };
 
 // A bare TCP connection for requests that need byte-level control (slow, partial, idle).

@@ -24,7 +24,8 @@ struct WebSocketClient::Impl {
   beast::flat_buffer buffer;
 };
 
-WebSocketClient::WebSocketClient(unsigned short port, int receive_buffer)
+WebSocketClient::WebSocketClient(unsigned short port, int receive_buffer,
+                                 const std::string& protocols)
     : impl_(std::make_unique<Impl>()) {
   auto& socket = impl_->ws.next_layer();
   socket.open(asio::ip::tcp::v4());
@@ -32,6 +33,12 @@ WebSocketClient::WebSocketClient(unsigned short port, int receive_buffer)
     socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer));
   }
   socket.connect({asio::ip::make_address("127.0.0.1"), port});
+  if (!protocols.empty()) {
+    impl_->ws.set_option(boost::beast::websocket::stream_base::decorator(
+        [protocols](boost::beast::websocket::request_type& r) {
+          r.set(boost::beast::http::field::sec_websocket_protocol, protocols);
+        }));
+  }
   impl_->ws.handshake("127.0.0.1:" + std::to_string(port), "/ws");
 }
 

@@ -14,7 +14,10 @@ namespace coqueue::test {
 class WebSocketClient {
  public:
   // `receive_buffer`: the socket's SO_RCVBUF when > 0 (a small one makes a slow reader).
-  explicit WebSocketClient(unsigned short port, int receive_buffer = 0);
+  // `protocols`: offered in Sec-WebSocket-Protocol when not empty. Throws when the server refuses
+  // the upgrade.
+  explicit WebSocketClient(unsigned short port, int receive_buffer = 0,
+                           const std::string& protocols = "");
   ~WebSocketClient();
 
   void send(const std::string& text);

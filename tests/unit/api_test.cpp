@@ -23,7 +23,7 @@ class ApiTest : public ::testing::Test {
   Response call(Method method, std::string target, std::string body = {},
                 std::string content_type = "application/json") {
     return test::run(io, api.handle(Request{method, std::move(target), std::move(content_type),
-                                            std::move(body)}));
+                                            std::move(body), ""}));
   }
 
   static std::string code(const Response& r) {
@@ -76,7 +76,7 @@ TEST_F(ApiTest, SubmitErrors) {
 }
 
 TEST_F(ApiTest, RoutingErrors) {
-  const Response wrong_method = call(Method::get, "/jobs");
+  const Response wrong_method = call(Method::delete_, "/jobs");
   EXPECT_EQ(wrong_method.status, 405u);
   EXPECT_EQ(code(wrong_method), "method_not_allowed");
   EXPECT_EQ(wrong_method.headers.at(0).first, "Allow");
@@ -117,6 +117,118 @@ TEST_F(ApiTest, HealthReadinessAndQueues) {
   EXPECT_EQ(queues.at("totals").at("queued"), 1);
   api.begin_shutdown();
   EXPECT_EQ(call(Method::get, "/readyz").status, 503u);
+}
+
+TEST_F(ApiTest, TheJobBrowserPagesNewestFirstAndRefusesABadQuery) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    const Response r = call(Method::post, "/jobs", R"({"type": "echo", "queue": "mail"})");
+    ids.emplace_back(boost::json::parse(r.body).at("id").as_string());
+  }
+  const auto first = boost::json::parse(call(Method::get, "/jobs?limit=2&queue=mail").body);
+  ASSERT_EQ(first.at("jobs").as_array().size(), 2u);
+  EXPECT_EQ(first.at("jobs").at(0).at("id").as_string(), ids[2]);
+  EXPECT_EQ(first.at("jobs").at(1).at("id").as_string(), ids[1]);
+  const std::string cursor(first.at("next_cursor").as_string());
+  const auto second = boost::json::parse(call(Method::get, "/jobs?limit=2&cursor=" + cursor).body);
+  ASSERT_EQ(second.at("jobs").as_array().size(), 1u);
+  EXPECT_EQ(second.at("jobs").at(0).at("id").as_string(), ids[0]);
+  EXPECT_TRUE(second.at("next_cursor").is_null());
+  EXPECT_EQ(boost::json::parse(call(Method::get, "/jobs?status=queued&type=echo").body)
+                .at("jobs")
+                .as_array()
+                .size(),
+            3u);
+  EXPECT_TRUE(boost::json::parse(call(Method::get, "/jobs?status=failed").body)
+                  .at("jobs")
+                  .as_array()
+                  .empty());
+
+  for (const char* bad : {"/jobs?status=done", "/jobs?limit=0", "/jobs?limit=501", "/jobs?limit=x",
+                          "/jobs?cursor=abc", "/jobs?type=%20"}) {
+    const Response r = call(Method::get, bad);
+    EXPECT_EQ(r.status, 400u) << bad;
+    EXPECT_EQ(code(r), "invalid_query") << bad;
+  }
+  EXPECT_EQ(code(call(Method::get, "/jobs?queue=a%7Bb")), "invalid_queue");
+}
+
+TEST_F(ApiTest, TheDashboardAndTheOpenApiDocumentAreServedFromTheBinary) {
+  const Response page = call(Method::get, "/");
+  EXPECT_EQ(page.status, 200u);
+  EXPECT_TRUE(page.content_type.starts_with("text/html"));
+  EXPECT_NE(page.body.find("app.js"), std::string::npos);
+  const auto header = [](const Response& r, std::string_view name) {
+    for (const auto& [n, v] : r.headers) {
+      if (n == name) return v;
+    }
+    return std::string();
+  };
+  EXPECT_NE(header(page, "Content-Security-Policy").find("default-src 'self'"), std::string::npos);
+  const Response script = call(Method::get, "/assets/app.js");
+  EXPECT_EQ(script.status, 200u);
+  EXPECT_TRUE(script.content_type.starts_with("text/javascript"));
+  EXPECT_EQ(call(Method::get, "/assets/style.css").status, 200u);
+  EXPECT_EQ(code(call(Method::get, "/assets/nothing.js")), "not_found");
+}
+
+// docs/openapi.yaml, served as JSON, names every route the router knows, under the same
+// operationId as the route's metrics label.
+TEST_F(ApiTest, TheOpenApiDocumentDescribesEveryRoute) {
+  const Response r = call(Method::get, "/openapi.json");
+  ASSERT_EQ(r.status, 200u);
+  const boost::json::value doc = boost::json::parse(r.body);
+  EXPECT_TRUE(doc.at("openapi").as_string().starts_with("3."));
+  const boost::json::object& paths = doc.at("paths").as_object();
+  std::size_t operations = 0;
+  for (const RouteTemplate& route : route_table()) {
+    const auto* path = paths.if_contains(route.path);
+    ASSERT_NE(path, nullptr) << route.path;
+    const auto* operation = path->as_object().if_contains(route.method);
+    ASSERT_NE(operation, nullptr) << route.method << " " << route.path;
+    EXPECT_EQ(operation->at("operationId").as_string(), route_name(route.id)) << route.path;
+    ++operations;
+  }
+  // And nothing more: no route in the document that the server does not have.
+  std::size_t documented = 0;
+  for (const auto& [path, item] : paths) {
+    for (const auto& [method, operation] : item.as_object()) {
+      if (method == "get" || method == "post" || method == "delete" || method == "put") {
+        ++documented;
+      }
+    }
+  }
+  EXPECT_EQ(documented, operations);
+}
+
+TEST(ApiAccess, TokensGuardEveryRouteButHealthAndTheDashboardsFiles) {
+  asio::io_context io;
+  MemoryBroker broker(io.get_executor(), {});
+  worker::Registry registry;
+  worker::builtin::register_all(registry);
+  const std::string client = "client-token-0123456789";
+  const std::string admin = "admin-token-0123456789ab";
+  Api api(broker, registry, ApiSettings{}, AccessSettings{{client}, {admin}, false});
+  const auto call = [&](Method m, std::string target, std::string token) {
+    Request r{m, std::move(target), "application/json", "", ""};
+    if (!token.empty()) r.authorization = "Bearer " + token;
+    return test::run(io, api.handle(std::move(r))).status;
+  };
+  EXPECT_EQ(call(Method::get, "/healthz", ""), 200u);
+  EXPECT_EQ(call(Method::get, "/", ""), 200u);
+  EXPECT_EQ(call(Method::get, "/openapi.json", ""), 200u);
+  EXPECT_EQ(call(Method::get, "/queues", ""), 401u);
+  EXPECT_EQ(call(Method::get, "/metrics", ""), 401u);
+  EXPECT_EQ(call(Method::get, "/queues", client), 200u);
+  EXPECT_EQ(call(Method::get, "/jobs", client), 200u);
+  EXPECT_EQ(call(Method::post, "/queues/default/pause", client), 403u);
+  EXPECT_EQ(call(Method::post, "/queues/default/pause", admin), 200u);
+  EXPECT_EQ(call(Method::get, "/queues", "not-a-valid-token-at-all"), 401u);
+  // Unknown paths are 404 whoever asks: the token is checked on routes only.
+  EXPECT_EQ(call(Method::get, "/nowhere", ""), 404u);
+  // Requests made inside the server (a WebSocket authorized at its upgrade) need no token.
+  Request inside{Method::get, "/queues", "", "", ""};
+  EXPECT_EQ(test::run(io, api.handle_unrecorded(std::move(inside))).status, 200u);
 }
 
 }  // namespace

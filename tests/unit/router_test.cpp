@@ -1,5 +1,7 @@
 #include "server/router.hpp"
 
+#include <set>
+
 #include <gtest/gtest.h>
 
 namespace coqueue::server {
@@ -49,21 +51,43 @@ TEST(Router, DeadLetterRoutes) {
 TEST(Router, HeadIsGetWithoutTheBody) {
   EXPECT_EQ(matched(Method::head, "/healthz"), RouteId::healthz);
   EXPECT_EQ(matched(Method::head, "/jobs/abc"), RouteId::get_job);
-  EXPECT_EQ(missed(Method::head, "/jobs").status, 405u);
+  EXPECT_EQ(matched(Method::head, "/jobs"), RouteId::list_jobs);
 }
 
 TEST(Router, WrongMethodIs405WithAllow) {
-  EXPECT_EQ(missed(Method::get, "/jobs").status, 405u);
-  EXPECT_EQ(missed(Method::get, "/jobs").allow, "POST");
+  EXPECT_EQ(missed(Method::delete_, "/jobs").status, 405u);
+  EXPECT_EQ(missed(Method::delete_, "/jobs").allow, "GET, POST");
   EXPECT_EQ(missed(Method::put, "/jobs/abc").allow, "GET, DELETE");
   EXPECT_EQ(missed(Method::post, "/healthz").allow, "GET");
   EXPECT_EQ(missed(Method::other, "/queues").status, 405u);
 }
 
+TEST(Router, TheJobBrowserTheDashboardAndTheDocument) {
+  EXPECT_EQ(matched(Method::get, "/jobs"), RouteId::list_jobs);
+  EXPECT_EQ(matched(Method::post, "/jobs"), RouteId::submit_job);
+  EXPECT_EQ(matched(Method::get, "/"), RouteId::dashboard);
+  EXPECT_EQ(matched(Method::get, "/openapi.json"), RouteId::openapi);
+  EXPECT_EQ(matched(Method::get, "/assets/app.js"), RouteId::dashboard_asset);
+  EXPECT_EQ(std::get<RouteMatch>(route(Method::get, "/assets/app.js")).asset, "app.js");
+  EXPECT_EQ(missed(Method::post, "/").allow, "GET");
+}
+
+TEST(Router, TheRouteTableNamesEveryRouteOnce) {
+  const std::vector<RouteTemplate> table = route_table();
+  std::set<std::pair<std::string_view, std::string_view>> seen;
+  for (const RouteTemplate& r : table) {
+    EXPECT_FALSE(r.method.empty());
+    EXPECT_TRUE(r.path.starts_with("/"));
+    EXPECT_TRUE(seen.emplace(r.method, r.path).second) << r.method << " " << r.path;
+  }
+  EXPECT_EQ(table.size(), 20u);
+}
+
 TEST(Router, UnknownPathsAre404) {
-  for (const char* path : {"/", "/job", "/jobs/", "/jobs/a/b", "/jobs//", "/queues/x", "/healthz/",
-                           "/JOBS", "/jobs/../queues", "", "/jobs//retry", "/queues//dead",
-                           "/queues/x/dead/", "/queues/x/dead/requeue/x", "/jobs/a/retry/"}) {
+  for (const char* path :
+       {"//", "/assets", "/assets/", "/assets/a/b", "/index.html", "/job", "/jobs/", "/jobs/a/b",
+        "/jobs//", "/queues/x", "/healthz/", "/JOBS", "/jobs/../queues", "", "/jobs//retry",
+        "/queues//dead", "/queues/x/dead/", "/queues/x/dead/requeue/x", "/jobs/a/retry/"}) {
     EXPECT_EQ(missed(Method::get, path).status, 404u) << path;
   }
 }

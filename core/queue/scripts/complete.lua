@@ -1,8 +1,8 @@
 -- complete: runs that succeeded, one or many of one queue: store each result, take the job out
 -- of its worker's processing list, let it expire, and announce it. Many runs in one call is how
 -- a busy worker acknowledges: one script run for the lot.
--- KEYS[1] counts hash
--- then, for run i (from 0): KEYS[2 + 2i] its job hash, KEYS[3 + 2i] its worker's processing list
+-- KEYS[1] counts hash       KEYS[2] expiring zset (id -> unix ms its hash expires)
+-- then, for run i (from 0): KEYS[3 + 2i] its job hash, KEYS[4 + 2i] its worker's processing list
 -- ARGV[1] now (unix ms)     ARGV[2] result TTL (ms; 0 keeps it)      ARGV[3] done channel
 -- then, for run i, 4 values from ARGV[4 + 4i]: id, worker id, run (the fencing token),
 --   result (JSON)
@@ -11,9 +11,10 @@
 local ttl = tonumber(ARGV[2])
 local out = {}
 local done = {}
+local expiring = {}
 local completed = 0
-for i = 0, (#KEYS - 1) / 2 - 1 do
-  local key, processing = KEYS[2 + 2 * i], KEYS[3 + 2 * i]
+for i = 0, (#KEYS - 2) / 2 - 1 do
+  local key, processing = KEYS[3 + 2 * i], KEYS[4 + 2 * i]
   local a = 4 + 4 * i
   local id = ARGV[a]
   local job = redis.call('HMGET', key, 'status', 'worker', 'run')
@@ -23,12 +24,17 @@ for i = 0, (#KEYS - 1) / 2 - 1 do
     redis.call('HSET', key, 'status', 'completed', 'result', ARGV[a + 3], 'finished_at', ARGV[1],
       'lease_until', '')
     redis.call('LREM', processing, 1, id)
-    if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
+    if ttl > 0 then
+      redis.call('PEXPIRE', key, ttl)
+      expiring[#expiring + 1] = tonumber(ARGV[1]) + ttl
+      expiring[#expiring + 1] = id
+    end
     completed = completed + 1
     done[completed] = id
     out[#out + 1] = 1
   end
 end
+if #expiring > 0 then redis.call('ZADD', KEYS[2], unpack(expiring)) end
 if completed > 0 then
   redis.call('HINCRBY', KEYS[1], 'processing', -completed)
   redis.call('HINCRBY', KEYS[1], 'completed', completed)

@@ -2,7 +2,8 @@
 -- (scheduled). A batch is one call: one round trip and one script run for all of its jobs.
 -- KEYS[1] pending list      KEYS[2] scheduled zset   KEYS[3] counts hash
 -- KEYS[4] sleepers set (workers of several queues waiting to be woken)
--- then, for job i (from 0): KEYS[5 + 2i] its hash, KEYS[6 + 2i] its idempotency key (a key
+-- KEYS[5] index zset (every job id of the queue, score 0: ordered by id, so by age)
+-- then, for job i (from 0): KEYS[6 + 2i] its hash, KEYS[7 + 2i] its idempotency key (a key
 --   of the queue even when unused)
 -- ARGV[1] queue             ARGV[2] now (unix ms)    ARGV[3] idempotency TTL (ms)
 -- ARGV[4] job key prefix of the queue (to read an earlier job by id; same slot)
@@ -25,9 +26,10 @@ if cap > 0 then
 end
 local added = {queued = 0, scheduled = 0}
 local out = {}
-local jobs = (#KEYS - 4) / 2
+local jobs = (#KEYS - 5) / 2
+local indexed = {}
 for i = 0, jobs - 1 do
-  local key, idem_key = KEYS[5 + 2 * i], KEYS[6 + 2 * i]
+  local key, idem_key = KEYS[6 + 2 * i], KEYS[7 + 2 * i]
   local a = 6 + 8 * i
   local id, idem, fingerprint = ARGV[a], ARGV[a + 5], ARGV[a + 6]
   local answered = false
@@ -65,10 +67,13 @@ for i = 0, jobs - 1 do
     added[status] = added[status] + 1
     waiting = waiting + 1
     if idem ~= '' then redis.call('SET', idem_key, id, 'PX', ARGV[3]) end
+    indexed[#indexed + 1] = 0
+    indexed[#indexed + 1] = id
     out[#out + 1] = 1
     out[#out + 1] = id
   end
 end
+if #indexed > 0 then redis.call('ZADD', KEYS[5], unpack(indexed)) end
 if added.queued > 0 then redis.call('HINCRBY', KEYS[3], 'queued', added.queued) end
 if added.scheduled > 0 then redis.call('HINCRBY', KEYS[3], 'scheduled', added.scheduled) end
 local wake = {}

@@ -3,6 +3,7 @@
 -- requested ends cancelled and is never retried.
 -- KEYS[1] job hash          KEYS[2] processing list of the worker    KEYS[3] scheduled zset
 -- KEYS[4] dead list         KEYS[5] counts hash
+-- KEYS[6] expiring zset (id -> unix ms its hash expires)
 -- ARGV[1] id                ARGV[2] worker id        ARGV[3] run (fencing token)
 -- ARGV[4] error             ARGV[5] now (unix ms)    ARGV[6] retry delay (ms; -1: no retry)
 -- ARGV[7] result TTL (ms; for a cancelled job)       ARGV[8] done channel
@@ -35,7 +36,10 @@ end
 redis.call('HSET', KEYS[1], 'status', status, 'finished_at', now)
 redis.call('HINCRBY', KEYS[5], status, 1)
 -- Failed jobs stay (dead letters wait for an admin); cancelled ones expire like results.
-if status == 'cancelled' and tonumber(ARGV[7]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[7]) end
+if status == 'cancelled' and tonumber(ARGV[7]) > 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[7])
+  redis.call('ZADD', KEYS[6], now + tonumber(ARGV[7]), ARGV[1])
+end
 redis.call('PUBLISH', ARGV[8], ARGV[1])
 if status == 'cancelled' then return 3 end
 return 2
