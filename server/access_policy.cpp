@@ -76,7 +76,13 @@ Access required_access(RouteId route, bool public_metrics) {
     case RouteId::requeue_dead:
     case RouteId::purge_dead:
     case RouteId::pause_queue:
-    case RouteId::resume_queue: return Access::admin;
+    case RouteId::resume_queue:
+    case RouteId::put_schedule:
+    case RouteId::delete_schedule:
+    case RouteId::pause_schedule:
+    case RouteId::resume_schedule: return Access::admin;
+    case RouteId::list_schedules:
+    case RouteId::get_schedule:
     case RouteId::submit_job:
     case RouteId::submit_batch:
     case RouteId::list_jobs:
@@ -166,8 +172,8 @@ void declare_access_options(CommandLine& cli) {
           "file of client tokens (one per line) that may submit, read and cancel; the token "
           "may also come in COQUEUE_TOKEN. None: no token needed");
   cli.add("admin-token-file", "",
-          "file of admin tokens, which may also pause, resume, retry, requeue and purge; also "
-          "COQUEUE_ADMIN_TOKEN");
+          "file of admin tokens, which may also pause and resume queues, retry, requeue and "
+          "purge dead letters, and change schedules; also COQUEUE_ADMIN_TOKEN");
   cli.add_switch("public-metrics", "serve GET /metrics without a token even when tokens are set");
 }
 

@@ -141,6 +141,16 @@ awaitable<Response> Api::dispatch(const RouteMatch& match, Request request,
     case RouteId::openapi: co_return handlers::static_file("openapi.json");
     case RouteId::dashboard: co_return handlers::static_file("index.html");
     case RouteId::dashboard_asset: co_return handlers::static_file(match.asset);
+    case RouteId::list_schedules: co_return co_await handlers::list_schedules(ctx);
+    case RouteId::get_schedule: co_return co_await handlers::get_schedule(ctx, match.schedule);
+    case RouteId::put_schedule:
+      co_return co_await handlers::put_schedule(ctx, match.schedule, std::move(request));
+    case RouteId::delete_schedule:
+      co_return co_await handlers::delete_schedule(ctx, match.schedule);
+    case RouteId::pause_schedule:
+      co_return co_await handlers::set_schedule_paused(ctx, match.schedule, true);
+    case RouteId::resume_schedule:
+      co_return co_await handlers::set_schedule_paused(ctx, match.schedule, false);
     case RouteId::websocket: {
       Response r = error_response(426, "upgrade_required",
                                   "GET /ws is a WebSocket: send Upgrade: websocket");

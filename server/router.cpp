@@ -26,6 +26,10 @@ enum class Path {
   openapi,
   root,
   asset,
+  schedules,
+  schedule,
+  schedule_pause,
+  schedule_resume,
   unknown
 };
 
@@ -35,7 +39,7 @@ struct Binding {
   RouteId id;
 };
 
-constexpr std::array<Binding, 20> bindings{{
+constexpr std::array<Binding, 26> bindings{{
     {Path::queue_pause, Method::post, RouteId::pause_queue},
     {Path::queue_resume, Method::post, RouteId::resume_queue},
     {Path::workers, Method::get, RouteId::list_workers},
@@ -56,6 +60,12 @@ constexpr std::array<Binding, 20> bindings{{
     {Path::openapi, Method::get, RouteId::openapi},
     {Path::root, Method::get, RouteId::dashboard},
     {Path::asset, Method::get, RouteId::dashboard_asset},
+    {Path::schedules, Method::get, RouteId::list_schedules},
+    {Path::schedule, Method::get, RouteId::get_schedule},
+    {Path::schedule, Method::put, RouteId::put_schedule},
+    {Path::schedule, Method::delete_, RouteId::delete_schedule},
+    {Path::schedule_pause, Method::post, RouteId::pause_schedule},
+    {Path::schedule_resume, Method::post, RouteId::resume_schedule},
 }};
 
 std::string_view method_name(Method m) {
@@ -83,7 +93,9 @@ std::optional<std::pair<std::string_view, std::string_view>> segment_after(
   return std::pair{rest.substr(0, slash), rest.substr(slash)};
 }
 
-Path classify(std::string_view path, std::string& job_id, std::string& queue, std::string& asset) {
+Path classify(std::string_view path, std::string& job_id, std::string& queue, std::string& asset,
+              std::string& schedule) {
+  if (path == "/schedules") return Path::schedules;
   if (path == "/") return Path::root;
   if (path == "/openapi.json") return Path::openapi;
   if (path == "/jobs") return Path::jobs;
@@ -98,6 +110,11 @@ Path classify(std::string_view path, std::string& job_id, std::string& queue, st
     job_id = job->first;
     if (job->second.empty()) return Path::job;
     if (job->second == "/retry") return Path::job_retry;
+  } else if (const auto s = segment_after(path, "/schedules/")) {
+    schedule = s->first;
+    if (s->second.empty()) return Path::schedule;
+    if (s->second == "/pause") return Path::schedule_pause;
+    if (s->second == "/resume") return Path::schedule_resume;
   } else if (const auto a = segment_after(path, "/assets/")) {
     asset = a->first;
     if (a->second.empty()) return Path::asset;
@@ -130,6 +147,10 @@ std::string_view path_template(Path p) {
     case Path::openapi: return "/openapi.json";
     case Path::root: return "/";
     case Path::asset: return "/assets/{name}";
+    case Path::schedules: return "/schedules";
+    case Path::schedule: return "/schedules/{name}";
+    case Path::schedule_pause: return "/schedules/{name}/pause";
+    case Path::schedule_resume: return "/schedules/{name}/resume";
     case Path::unknown: break;
   }
   return "";
@@ -140,6 +161,7 @@ std::string_view openapi_method(Method m) {
     case Method::get: return "get";
     case Method::post: return "post";
     case Method::delete_: return "delete";
+    case Method::put: return "put";
     default: return "";
   }
 }
@@ -176,6 +198,12 @@ std::string_view route_name(RouteId id) {
     case RouteId::openapi: return "openapi";
     case RouteId::dashboard: return "dashboard";
     case RouteId::dashboard_asset: return "dashboard_asset";
+    case RouteId::list_schedules: return "list_schedules";
+    case RouteId::get_schedule: return "get_schedule";
+    case RouteId::put_schedule: return "put_schedule";
+    case RouteId::delete_schedule: return "delete_schedule";
+    case RouteId::pause_schedule: return "pause_schedule";
+    case RouteId::resume_schedule: return "resume_schedule";
   }
   return "unknown";
 }
@@ -184,7 +212,8 @@ std::variant<RouteMatch, RouteMiss> route(Method method, std::string_view path) 
   std::string job_id;
   std::string queue;
   std::string asset;
-  const Path p = classify(path, job_id, queue, asset);
+  std::string schedule;
+  const Path p = classify(path, job_id, queue, asset, schedule);
   if (p == Path::unknown) return RouteMiss{404, {}};
   // HEAD is GET without the body (http_session drops it).
   const Method wanted = method == Method::head ? Method::get : method;
@@ -192,7 +221,8 @@ std::variant<RouteMatch, RouteMiss> route(Method method, std::string_view path) 
   for (const Binding& b : bindings) {
     if (b.path != p) continue;
     if (b.method == wanted) {
-      return RouteMatch{b.id, std::move(job_id), std::move(queue), std::move(asset)};
+      return RouteMatch{b.id, std::move(job_id), std::move(queue), std::move(asset),
+                        std::move(schedule)};
     }
     if (!allow.empty()) allow += ", ";
     allow += method_name(b.method);

@@ -31,6 +31,12 @@ enum class RouteId {
   openapi,
   dashboard,
   dashboard_asset,
+  list_schedules,
+  get_schedule,
+  put_schedule,
+  delete_schedule,
+  pause_schedule,
+  resume_schedule,
 };
 
 // The route's name as metrics label it ("submit_job", ...).
@@ -38,9 +44,10 @@ std::string_view route_name(RouteId id);
 
 struct RouteMatch {
   RouteId id;
-  std::string job_id;  // for /jobs/<id>..., exactly as it appears in the path
-  std::string queue;   // for /queues/<name>/..., exactly as it appears in the path
-  std::string asset;   // for /assets/<name>
+  std::string job_id;    // for /jobs/<id>..., exactly as it appears in the path
+  std::string queue;     // for /queues/<name>/..., exactly as it appears in the path
+  std::string asset;     // for /assets/<name>
+  std::string schedule;  // for /schedules/<name>...
 };
 
 struct RouteMiss {

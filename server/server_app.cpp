@@ -48,6 +48,7 @@ ServerApp::ServerApp(asio::io_context& io, ServerConfig config)
   sessions_ =
       std::make_unique<SessionContext>(SessionContext{*api_, tracker_, config_.http, stopping_});
   listener_ = std::make_unique<Listener>(ex_, endpoint_of(config_), config_.reuse_port, *sessions_);
+  if (memory_ != nullptr) scheduler_ = std::make_unique<Scheduler>(*broker_);
   if (!config_.alerts.url.empty()) {
     alerts_ = std::make_unique<AlertWebhook>(
         ex_, *broker_, config_.alerts,
@@ -66,6 +67,11 @@ void ServerApp::start() {
   asio::co_spawn(ex_, api_->stats_feed().run(), [](std::exception_ptr e) {
     if (e) log::error("server.stats_feed_failed");
   });
+  if (scheduler_) {
+    asio::co_spawn(ex_, scheduler_->run(), [](std::exception_ptr e) {
+      if (e) log::error("server.scheduler_failed");
+    });
+  }
   if (alerts_) {
     asio::co_spawn(ex_, alerts_->run(), [](std::exception_ptr e) {
       if (e) log::error("server.alerts_failed");
@@ -83,6 +89,7 @@ awaitable<void> ServerApp::shutdown() {
   stopping_ = true;
   api_->begin_shutdown();
   if (alerts_) alerts_->stop();
+  if (scheduler_) scheduler_->stop();
   listener_->stop();
   tracker_.close_all_idle();
   // 2. Workers run what is in flight, and in the embedded mode also what is already queued:

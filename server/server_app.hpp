@@ -8,6 +8,7 @@
 
 #include "core/queue/memory_broker.hpp"
 #include "core/queue/redis_broker.hpp"
+#include "core/schedule/scheduler.hpp"
 #include "server/api.hpp"
 #include "server/connection_tracker.hpp"
 #include "server/listener.hpp"
@@ -42,6 +43,8 @@ class ServerApp {
   std::unique_ptr<worker::Processor> processor_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<AlertWebhook> alerts_;
+  // The embedded mode fires its own schedules; on Redis the worker processes do.
+  std::unique_ptr<Scheduler> scheduler_;
   ConnectionTracker tracker_;
   bool stopping_ = false;
   std::unique_ptr<SessionContext> sessions_;

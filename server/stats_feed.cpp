@@ -59,7 +59,10 @@ boost::json::object point_json(const auto& p) {
           {"out_per_s", p.out_per_s},
           {"run_p50_ms", ms(p.run_p50_ms)},
           {"run_p90_ms", ms(p.run_p90_ms)},
-          {"run_p99_ms", ms(p.run_p99_ms)}};
+          {"run_p99_ms", ms(p.run_p99_ms)},
+          {"latency_p50_ms", ms(p.latency_p50_ms)},
+          {"latency_p90_ms", ms(p.latency_p90_ms)},
+          {"latency_p99_ms", ms(p.latency_p99_ms)}};
 }
 
 }  // namespace
@@ -118,19 +121,27 @@ StatsFeed::Point StatsFeed::next_point(const Totals& now) {
   }
   const Totals& oldest = readings_.front();
   if (&oldest != &readings_.back()) {
-    std::vector<std::uint64_t> delta(now.run_buckets.size(), 0);
-    for (std::size_t i = 0; i < delta.size(); ++i) {
-      const std::uint64_t before = i < oldest.run_buckets.size() ? oldest.run_buckets[i] : 0;
-      delta[i] = now.run_buckets[i] >= before ? now.run_buckets[i] - before : 0;
-    }
-    const std::vector<double>& bounds = run_duration_bounds();
+    const auto delta = [](const std::vector<std::uint64_t>& now_buckets,
+                          const std::vector<std::uint64_t>& then_buckets) {
+      std::vector<std::uint64_t> d(now_buckets.size(), 0);
+      for (std::size_t i = 0; i < d.size(); ++i) {
+        const std::uint64_t before = i < then_buckets.size() ? then_buckets[i] : 0;
+        d[i] = now_buckets[i] >= before ? now_buckets[i] - before : 0;
+      }
+      return d;
+    };
     const auto ms = [](std::optional<double> s) -> std::optional<double> {
       if (!s) return std::nullopt;
       return *s * 1000.0;
     };
-    p.run_p50_ms = ms(quantile(bounds, delta, 0.50));
-    p.run_p90_ms = ms(quantile(bounds, delta, 0.90));
-    p.run_p99_ms = ms(quantile(bounds, delta, 0.99));
+    const auto runs = delta(now.run_buckets, oldest.run_buckets);
+    p.run_p50_ms = ms(quantile(run_duration_bounds(), runs, 0.50));
+    p.run_p90_ms = ms(quantile(run_duration_bounds(), runs, 0.90));
+    p.run_p99_ms = ms(quantile(run_duration_bounds(), runs, 0.99));
+    const auto latencies = delta(now.latency_buckets, oldest.latency_buckets);
+    p.latency_p50_ms = ms(quantile(latency_bounds(), latencies, 0.50));
+    p.latency_p90_ms = ms(quantile(latency_bounds(), latencies, 0.90));
+    p.latency_p99_ms = ms(quantile(latency_bounds(), latencies, 0.99));
   }
   history_.push_back(p);
   while (history_.size() > history_points) history_.pop_front();
@@ -149,6 +160,8 @@ awaitable<void> StatsFeed::read_and_push() {
   // A tick read only in part is skipped: the page keeps showing the last whole one.
   if (!queues.is_object() || !workers.is_object()) co_return;
   const JobMetrics metrics = co_await api_.broker().job_metrics();
+  boost::json::array schedules;
+  for (const Schedule& s : co_await api_.broker().schedules()) schedules.push_back(to_json(s, 1));
 
   Totals totals;
   totals.at = std::chrono::steady_clock::now();
@@ -176,6 +189,12 @@ awaitable<void> StatsFeed::read_and_push() {
     });
     for (std::size_t i = 0; i < dead.size() && i < 10; ++i) failures.push_back(to_json(dead[i]));
   }
+  totals.latency_buckets.assign(latency_bounds().size() + 1, 0);
+  for (const auto& [queue, timing] : metrics.latencies) {
+    for (std::size_t i = 0; i < timing.buckets.size() && i < totals.latency_buckets.size(); ++i) {
+      totals.latency_buckets[i] += timing.buckets[i];
+    }
+  }
   totals.run_buckets.assign(run_duration_bounds().size() + 1, 0);
   for (const auto& [key, timing] : metrics.runs) {
     if (key.outcome != "completed" && key.outcome != "failed") continue;
@@ -189,6 +208,7 @@ awaitable<void> StatsFeed::read_and_push() {
                               {"queues", std::move(queues)},
                               {"workers", std::move(workers)},
                               {"recent_failures", std::move(failures)},
+                              {"schedules", std::move(schedules)},
                               {"point", point_json(point)}};
   const std::string without_history = boost::json::serialize(message);
   std::string with_history;

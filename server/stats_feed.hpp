@@ -52,11 +52,13 @@ class StatsFeed {
     std::int64_t at_ms = 0;
     double in_per_s = 0, out_per_s = 0;
     std::optional<double> run_p50_ms, run_p90_ms, run_p99_ms;
+    std::optional<double> latency_p50_ms, latency_p90_ms, latency_p99_ms;
   };
   struct Totals {  // cumulative, as read at one tick
     SteadyTime at;
     std::int64_t submitted = 0, ended = 0;
     std::vector<std::uint64_t> run_buckets;
+    std::vector<std::uint64_t> latency_buckets;
   };
   struct Subscriber {
     Listener listener;

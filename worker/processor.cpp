@@ -220,6 +220,11 @@ awaitable<void> Processor::run(Job job) {
     unsent_metrics_.add_run({job.queue, job.type, outcome},
                             static_cast<double>(took.count()) / 1e6);
   }
+  if (outcome == "completed") {
+    const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::system_clock::now() - job.created_at);
+    unsent_metrics_.add_latency(job.queue, std::max<double>(0, latency.count() / 1e6));
+  }
   log::debug("job.finish", {{"job_id", job.id},
                             {"type", job.type},
                             {"attempt", job.attempts},

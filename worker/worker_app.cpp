@@ -40,7 +40,8 @@ WorkerApp::WorkerApp(asio::io_context& io, WorkerConfig config, const Registry& 
       registry_(registry),
       cpu_(cpu_threads(config_)),
       broker_(ex_, config_.broker),
-      processor_(ex_, broker_, registry_, cpu_, processor_settings(config_)) {}
+      processor_(ex_, broker_, registry_, cpu_, processor_settings(config_)),
+      scheduler_(broker_) {}
 
 WorkerApp::~WorkerApp() {
   *alive_ = false;
@@ -72,6 +73,11 @@ awaitable<void> WorkerApp::start_when_ready(std::shared_ptr<bool> alive) {
   processing_ = true;
   processor_.start();
   asio::co_spawn(ex_, advertise_types(alive_), [](std::exception_ptr) {});
+  if (config_.fire_schedules) {
+    asio::co_spawn(ex_, scheduler_.run(), [](std::exception_ptr error) {
+      if (error) log::error("worker.scheduler_failed");
+    });
+  }
   std::string queues;
   for (const std::string& q : config_.queues) queues += (queues.empty() ? "" : ",") + q;
   log::info("worker.started", {{"id", config_.id},
@@ -97,6 +103,7 @@ awaitable<void> WorkerApp::advertise_types(std::shared_ptr<bool> alive) {
 
 awaitable<void> WorkerApp::shutdown() {
   *alive_ = false;
+  scheduler_.stop();
   const SteadyTime deadline = std::chrono::steady_clock::now() + config_.grace;
   log::info("worker.stopping",
             {{"jobs_in_flight", processor_.in_flight()}, {"grace_ms", config_.grace.count()}});

@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "core/queue/redis_broker.hpp"
+#include "core/schedule/scheduler.hpp"
 #include "worker/cpu_pool.hpp"
 #include "worker/processor.hpp"
 #include "worker/registry.hpp"
@@ -36,6 +37,7 @@ class WorkerApp {
   CpuPool cpu_;
   RedisBroker broker_;
   Processor processor_;
+  Scheduler scheduler_;
   bool processing_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

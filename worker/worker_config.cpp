@@ -42,6 +42,9 @@ void declare_worker_options(CommandLine& cli) {
   cli.add("result-ttl", "1h", "how long finished jobs stay readable (0: forever)");
   declare_log_options(cli);
   cli.add_switch("list-types", "print the job types this worker can run and exit");
+  cli.add_switch("no-schedules",
+                 "do not fire periodic schedules here (by default every worker may fire them; "
+                 "each tick still gives one job)");
 }
 
 std::variant<WorkerConfig, std::string> read_worker_config(const CommandLine& cli) {
@@ -58,6 +61,7 @@ std::variant<WorkerConfig, std::string> read_worker_config(const CommandLine& cl
   QueueWeights& weighted = std::get<QueueWeights>(queues);
   c.queues = weighted.names;
   if (!weighted.strict && cli.get("strict") != "true") c.weights = weighted.weights;
+  c.fire_schedules = cli.get("no-schedules") != "true";
   c.concurrency = static_cast<std::size_t>(r.integer("concurrency", 1, 100'000));
   c.cpu_threads = static_cast<std::size_t>(r.integer("cpu-threads", 0, 1024));
   c.id = cli.get("id").empty() ? default_worker_id() : cli.get("id");

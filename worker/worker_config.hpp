@@ -19,6 +19,7 @@ struct WorkerConfig {
   std::size_t concurrency = 16;
   std::size_t cpu_threads = 0;  // 0: one per core
   std::chrono::milliseconds grace{30'000};
+  bool fire_schedules = true;  // this process fires due schedules too (--no-schedules: not)
   std::string redis_url;
   RedisBrokerSettings broker;
   log::Settings log;

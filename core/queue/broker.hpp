@@ -25,6 +25,7 @@
 #include "core/queue/queue_errc.hpp"
 #include "core/queue/queue_stats.hpp"
 #include "core/redis/metrics.hpp"
+#include "core/schedule/schedule.hpp"
 #include "core/support/awaitable.hpp"
 
 namespace coqueue {
@@ -134,6 +135,24 @@ class Broker {
   // report; job_metrics() has the totals of every worker since the backend began.
   virtual awaitable<void> add_job_metrics(JobMetrics delta) = 0;
   virtual awaitable<JobMetrics> job_metrics() = 0;
+
+  // Periodic schedules (core/schedule/schedule.hpp). Putting one replaces its definition and
+  // counts its ticks afresh from now; its pause, creation time and last fire stay.
+  virtual awaitable<Schedule> put_schedule(ScheduleDefinition definition) = 0;
+  virtual awaitable<std::optional<Schedule>> get_schedule(std::string name) = 0;
+  virtual awaitable<std::vector<Schedule>> schedules() = 0;  // by name
+  virtual awaitable<bool> delete_schedule(std::string name) = 0;
+  // Resuming counts the next tick from now. Nothing when there is no such schedule.
+  virtual awaitable<std::optional<Schedule>> set_schedule_paused(std::string name, bool paused) = 0;
+  // Schedules not paused whose next tick is at or before `now`, at most `limit`.
+  virtual awaitable<std::vector<Schedule>> due_schedules(SystemTime now, std::size_t limit) = 0;
+  // The claim of a tick: when the schedule's next tick is still `expected`, it becomes
+  // `next_at` (none: it never fires again), and the fired tick and its job are recorded. False
+  // when another process advanced it first, or the schedule changed or went.
+  virtual awaitable<bool> advance_schedule(std::string name, SystemTime expected,
+                                           std::optional<SystemTime> next_at,
+                                           std::optional<SystemTime> fired,
+                                           std::optional<std::string> job_id) = 0;
 
   // The Redis client's own counters (round trips, reconnects), when the backend is Redis.
   virtual std::optional<redis::Metrics> redis_metrics() const { return std::nullopt; }

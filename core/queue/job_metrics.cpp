@@ -15,6 +15,12 @@ const std::vector<double>& recovery_time_bounds() {
   return bounds;
 }
 
+const std::vector<double>& latency_bounds() {
+  static const std::vector<double> bounds{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+                                          1,     2.5,    5,     10,   30,    60,   300, 1800};
+  return bounds;
+}
+
 void TimingStats::observe(double seconds, const std::vector<double>& bounds) {
   if (buckets.empty()) buckets.assign(bounds.size() + 1, 0);
   const auto at = std::lower_bound(bounds.begin(), bounds.end(), seconds) - bounds.begin();
@@ -38,9 +44,14 @@ void JobMetrics::add_recovery(const std::string& queue, double seconds) {
   recoveries[queue].observe(seconds, recovery_time_bounds());
 }
 
+void JobMetrics::add_latency(const std::string& queue, double seconds) {
+  latencies[queue].observe(seconds, latency_bounds());
+}
+
 void JobMetrics::add(const JobMetrics& other) {
   for (const auto& [key, stats] : other.runs) runs[key].add(stats);
   for (const auto& [queue, stats] : other.recoveries) recoveries[queue].add(stats);
+  for (const auto& [queue, stats] : other.latencies) latencies[queue].add(stats);
 }
 
 }  // namespace coqueue

@@ -16,6 +16,7 @@ namespace coqueue {
 // takes the rest).
 const std::vector<double>& run_duration_bounds();
 const std::vector<double>& recovery_time_bounds();
+const std::vector<double>& latency_bounds();
 
 struct TimingStats {
   std::uint64_t count = 0;
@@ -36,11 +37,15 @@ struct RunKey {
 struct JobMetrics {
   std::map<RunKey, TimingStats> runs;
   std::map<std::string, TimingStats> recoveries;  // by queue
+  // By queue: from a job's submission to the end of its completed run (the latency a client
+  // that waits for the result sees, retries and queueing included).
+  std::map<std::string, TimingStats> latencies;
 
   void add_run(const RunKey& key, double seconds);
   void add_recovery(const std::string& queue, double seconds);
+  void add_latency(const std::string& queue, double seconds);
   void add(const JobMetrics& other);
-  bool empty() const { return runs.empty() && recoveries.empty(); }
+  bool empty() const { return runs.empty() && recoveries.empty() && latencies.empty(); }
 };
 
 }  // namespace coqueue

@@ -461,3 +461,74 @@ awaitable<std::int64_t> MemoryBroker::purge_dead(std::string queue) {
 }
 
 }  // namespace coqueue
+
+namespace coqueue {
+
+// Schedules: one map; the process that holds it is the only one that fires them.
+
+awaitable<Schedule> MemoryBroker::put_schedule(ScheduleDefinition definition) {
+  const SystemTime now = wall_now();
+  Schedule& s = schedules_[definition.name];
+  if (s.created_at == SystemTime{}) s.created_at = now;
+  s.definition = std::move(definition);
+  s.updated_at = now;
+  s.next_at = next_tick(s.definition, now, now).value_or(SystemTime::max());
+  co_return s;
+}
+
+awaitable<std::optional<Schedule>> MemoryBroker::get_schedule(std::string name) {
+  const auto it = schedules_.find(name);
+  if (it == schedules_.end()) co_return std::nullopt;
+  co_return it->second;
+}
+
+awaitable<std::vector<Schedule>> MemoryBroker::schedules() {
+  std::vector<Schedule> out;
+  for (const auto& [name, s] : schedules_) out.push_back(s);
+  co_return out;
+}
+
+awaitable<bool> MemoryBroker::delete_schedule(std::string name) {
+  co_return schedules_.erase(name) > 0;
+}
+
+awaitable<std::optional<Schedule>> MemoryBroker::set_schedule_paused(std::string name,
+                                                                     bool paused) {
+  const auto it = schedules_.find(name);
+  if (it == schedules_.end()) co_return std::nullopt;
+  Schedule& s = it->second;
+  if (s.paused && !paused) {
+    const SystemTime now = wall_now();
+    s.next_at = next_tick(s.definition, s.updated_at, now).value_or(SystemTime::max());
+  }
+  s.paused = paused;
+  co_return s;
+}
+
+awaitable<std::vector<Schedule>> MemoryBroker::due_schedules(SystemTime now, std::size_t limit) {
+  std::vector<Schedule> out;
+  for (const auto& [name, s] : schedules_) {
+    if (out.size() == limit) break;
+    if (!s.paused && s.next_at <= now) out.push_back(s);
+  }
+  co_return out;
+}
+
+awaitable<bool> MemoryBroker::advance_schedule(std::string name, SystemTime expected,
+                                               std::optional<SystemTime> next_at,
+                                               std::optional<SystemTime> fired,
+                                               std::optional<std::string> job_id) {
+  const auto it = schedules_.find(name);
+  if (it == schedules_.end() || it->second.paused || it->second.next_at != expected) {
+    co_return false;
+  }
+  Schedule& s = it->second;
+  s.next_at = next_at.value_or(SystemTime::max());
+  if (fired) {
+    s.last_fired_at = fired;
+    s.last_job_id = std::move(job_id);
+  }
+  co_return true;
+}
+
+}  // namespace coqueue

@@ -40,6 +40,16 @@ class MemoryBroker final : public Broker {
   awaitable<std::optional<Job>> get(std::string id) override;
   awaitable<CancelResult> cancel(std::string id) override;
   awaitable<QueueStats> stats() override;
+  awaitable<Schedule> put_schedule(ScheduleDefinition definition) override;
+  awaitable<std::optional<Schedule>> get_schedule(std::string name) override;
+  awaitable<std::vector<Schedule>> schedules() override;
+  awaitable<bool> delete_schedule(std::string name) override;
+  awaitable<std::optional<Schedule>> set_schedule_paused(std::string name, bool paused) override;
+  awaitable<std::vector<Schedule>> due_schedules(SystemTime now, std::size_t limit) override;
+  awaitable<bool> advance_schedule(std::string name, SystemTime expected,
+                                   std::optional<SystemTime> next_at,
+                                   std::optional<SystemTime> fired,
+                                   std::optional<std::string> job_id) override;
   awaitable<JobPage> list_jobs(JobFilter filter, std::size_t limit,
                                std::optional<std::string> before) override;
 
@@ -128,6 +138,7 @@ class MemoryBroker final : public Broker {
   std::list<ClaimWaiter*> claim_waiters_;
   std::map<std::string, StatusCounts> counts_;
   std::set<std::string> paused_;
+  std::map<std::string, Schedule> schedules_;
   JobMetrics job_metrics_;
   std::map<std::string, boost::json::object> worker_status_;  // in-process workers, by id
   std::size_t unfinished_ = 0;

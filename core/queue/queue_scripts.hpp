@@ -22,5 +22,6 @@ extern const std::string_view purge_dead_lua;
 extern const std::string_view progress_lua;
 extern const std::string_view list_jobs_lua;
 extern const std::string_view sweep_index_lua;
+extern const std::string_view advance_schedule_lua;
 
 }  // namespace coqueue::scripts

@@ -86,6 +86,7 @@ RedisBroker::RedisBroker(executor ex, RedisBrokerSettings settings)
       progress_script_("progress", std::string(scripts::progress_lua)),
       list_jobs_script_("list_jobs", std::string(scripts::list_jobs_lua)),
       sweep_index_script_("sweep_index", std::string(scripts::sweep_index_lua)),
+      advance_schedule_script_("advance_schedule", std::string(scripts::advance_schedule_lua)),
       completions_(ex, conn_,
                    {settings_.result_ttl, settings_.redis.request_timeout, /*max_batch=*/200}),
       hub_(ex),

@@ -82,6 +82,16 @@ class RedisBroker final : public Broker {
   awaitable<std::optional<Job>> get(std::string id) override;
   awaitable<CancelResult> cancel(std::string id) override;
   awaitable<QueueStats> stats() override;
+  awaitable<Schedule> put_schedule(ScheduleDefinition definition) override;
+  awaitable<std::optional<Schedule>> get_schedule(std::string name) override;
+  awaitable<std::vector<Schedule>> schedules() override;
+  awaitable<bool> delete_schedule(std::string name) override;
+  awaitable<std::optional<Schedule>> set_schedule_paused(std::string name, bool paused) override;
+  awaitable<std::vector<Schedule>> due_schedules(SystemTime now, std::size_t limit) override;
+  awaitable<bool> advance_schedule(std::string name, SystemTime expected,
+                                   std::optional<SystemTime> next_at,
+                                   std::optional<SystemTime> fired,
+                                   std::optional<std::string> job_id) override;
   awaitable<JobPage> list_jobs(JobFilter filter, std::size_t limit,
                                std::optional<std::string> before) override;
 
@@ -207,7 +217,7 @@ class RedisBroker final : public Broker {
   redis::Script enqueue_script_, take_script_, activate_script_, release_script_, fail_script_,
       cancel_script_, promote_script_, extend_script_, recover_script_, hand_back_script_,
       requeue_dead_script_, purge_dead_script_, progress_script_, list_jobs_script_,
-      sweep_index_script_;
+      sweep_index_script_, advance_schedule_script_;
   CompletionBatcher completions_;
   CompletionHub hub_;
   CancelListener cancel_listener_;

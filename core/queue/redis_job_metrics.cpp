@@ -46,6 +46,9 @@ void push_job_metrics(redis::Request& request, const JobMetrics& delta) {
   for (const auto& [queue, stats] : delta.recoveries) {
     push_timing(request, keys::metrics(queue), "recovery|", stats);
   }
+  for (const auto& [queue, stats] : delta.latencies) {
+    push_timing(request, keys::metrics(queue), "latency|", stats);
+  }
 }
 
 void read_job_metrics(const std::string& queue, const redis::RespValue& fields, JobMetrics& into) {
@@ -54,7 +57,9 @@ void read_job_metrics(const std::string& queue, const redis::RespValue& fields, 
   for (std::size_t j = 0; j + 1 < e.size(); j += 2) {
     const std::string_view name = e[j].text;
     const std::string& value = e[j + 1].text;
-    if (name.starts_with("recovery|")) {
+    if (name.starts_with("latency|")) {
+      read_field(name.substr(8), value, read.latencies[queue], latency_bounds().size() + 1);
+    } else if (name.starts_with("recovery|")) {
       read_field(name.substr(9), value, read.recoveries[queue], recovery_time_bounds().size() + 1);
     } else if (name.starts_with("run|")) {
       const auto type_end = name.find('|', 4);

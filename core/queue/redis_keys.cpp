@@ -76,6 +76,18 @@ std::string expiring(std::string_view queue) {
   return tagged(queue, "expiring");
 }
 
+std::string schedules() {
+  return std::string(prefix) + ":schedules";
+}
+
+std::string schedule(std::string_view name) {
+  std::string k(prefix);
+  k += ":schedule:{";
+  k += name;
+  k += '}';
+  return k;
+}
+
 std::string wake(std::string_view worker) {
   std::string k(prefix);
   k += ":wake:{";

@@ -34,7 +34,11 @@ std::string job_queue(std::string_view id);         // STRING: the queue of a jo
 std::string queues();                               // SET of queue names ever used
 std::string worker_alive(std::string_view worker);  // STRING with a TTL, kept by heartbeats
 std::string recoverer_lock();                       // STRING NX PX: one recoverer at a time
-std::string types();  // HASH job type -> unix ms of its last advertisement by a worker
+std::string types();      // HASH job type -> unix ms of its last advertisement by a worker
+std::string schedules();  // ZSET schedule name -> unix ms of its next tick (a hint: see below)
+
+// Per schedule, hash tag {schedule}:
+std::string schedule(std::string_view name);  // HASH: the definition and its ticks
 
 // Pub/sub channels:
 std::string done_channel(std::string_view queue);     // a job of the queue reached an end

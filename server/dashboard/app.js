@@ -162,8 +162,9 @@ function showStats(event) {
   showQueues(queues, paused);
   showWorkers(workers);
   showFailures(event.recent_failures || []);
+  showSchedules(event.schedules || []);
   drawChart($("chart-throughput"), state.history, [["in_per_s", "in"], ["out_per_s", "out"]]);
-  drawChart($("chart-latency"), state.history, [["run_p50_ms", "p50"], ["run_p90_ms", "p90"], ["run_p99_ms", "p99"]]);
+  drawChart($("chart-latency"), state.history, [["latency_p50_ms", "p50"], ["latency_p90_ms", "p90"], ["latency_p99_ms", "p99"]]);
   updateQueueFilter(Object.keys(queues));
 }
 
@@ -251,6 +252,29 @@ function showFailures(jobs) {
       el("td", {}, el("code", {}, j.id)), el("td", {}, j.queue), el("td", {}, j.type),
       el("td", {}, `${j.attempts}/${j.max_attempts}`), el("td", {}, formatTime(j.finished_at)),
       el("td", { class: "error" }, j.error || "")));
+  }
+}
+
+function showSchedules(schedules) {
+  const body = $("schedules").tBodies[0];
+  body.replaceChildren();
+  $("schedules-empty").hidden = schedules.length > 0;
+  for (const s of schedules) {
+    const job = s.job || {};
+    const every = s.cron ? `cron ${s.cron}` : `${s.every_ms / 1000} s`;
+    body.append(el("tr", { "data-schedule": s.name },
+      el("td", {}, s.name), el("td", {}, every),
+      el("td", {}, `${job.type}${job.queue ? " → " + job.queue : ""}`),
+      el("td", { "data-field": "next" }, formatTime((s.next_fire_times || [])[0])),
+      el("td", { "data-field": "last_fired_at" }, formatTime(s.last_fired_at)),
+      el("td", {}, s.last_job_id ? el("code", { onclick: () => openJob(s.last_job_id) }, s.last_job_id) : "–"),
+      el("td", { "data-field": "state" }, s.paused ? "paused" : "active"),
+      el("td", { class: "actions" }, el("button", {
+        type: "button", textContent: s.paused ? "Resume" : "Pause",
+        onclick: () => act(`${s.paused ? "Resume" : "Pause"} schedule ${s.name}?`, "POST",
+          `/schedules/${encodeURIComponent(s.name)}/${s.paused ? "resume" : "pause"}`,
+          () => `Schedule ${s.name} ${s.paused ? "resumed" : "paused"}.`),
+      }))));
   }
 }
 

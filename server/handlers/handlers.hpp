@@ -40,6 +40,12 @@ awaitable<Response> set_paused(Context ctx, std::string queue, bool paused);
 awaitable<Response> healthz(Context ctx);
 awaitable<Response> readyz(Context ctx);
 awaitable<Response> metrics(Context ctx);
+// Periodic schedules.
+awaitable<Response> list_schedules(Context ctx);
+awaitable<Response> get_schedule(Context ctx, std::string name);
+awaitable<Response> put_schedule(Context ctx, std::string name, Request request);
+awaitable<Response> delete_schedule(Context ctx, std::string name);
+awaitable<Response> set_schedule_paused(Context ctx, std::string name, bool paused);
 // A file built into the binary (static_assets.hpp), or 404.
 Response static_file(std::string_view name);
 

@@ -79,6 +79,12 @@ void write_jobs(PrometheusText& out, const JobMetrics& m) {
     out.histogram("coqueue_job_recovery_seconds", {{"queue", queue}}, recovery_time_bounds(),
                   stats.buckets, stats.sum_seconds, stats.count);
   }
+  out.family("coqueue_job_latency_seconds", "histogram",
+             "From a job's submission to the end of its completed run, by queue.");
+  for (const auto& [queue, stats] : m.latencies) {
+    out.histogram("coqueue_job_latency_seconds", {{"queue", queue}}, latency_bounds(),
+                  stats.buckets, stats.sum_seconds, stats.count);
+  }
 }
 
 void write_redis(PrometheusText& out, const redis::Metrics& m) {

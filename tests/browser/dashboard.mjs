@@ -202,6 +202,16 @@ async function main() {
       (await page.textContent('#queues tr[data-queue="reports"] td[data-field="queued"]')) === "0");
     console.log("ok  purge and resume asked, done, shown");
 
+    // A schedule: shown, firing, and paused from the page.
+    await call("PUT", "/schedules/health-check", { every_ms: 1000, job: { type: "echo", payload: { check: "health" } } });
+    await until("the schedule to fire", async () =>
+      (await page.textContent('#schedules tr[data-schedule="health-check"] td[data-field="last_fired_at"]')) !== "–");
+    await page.click('#schedules tr[data-schedule="health-check"] td.actions button');
+    await until("the pause", async () => /Schedule health-check paused/.test(await page.textContent("#notice")));
+    assertEqual((await call("GET", "/schedules/health-check")).paused, true, "health-check paused");
+    await until("the page to show it", async () =>
+      (await page.textContent('#schedules tr[data-schedule="health-check"] td[data-field="state"]')) === "paused");
+
     // Throughput drawn: the chart has a line once a few points exist.
     await until("the charts", async () => (await page.locator("#chart-throughput polyline.out").count()) === 1);
     if (args.screenshot) {

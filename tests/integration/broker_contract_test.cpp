@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/json/parse.hpp>
 
 #include "core/queue/memory_broker.hpp"
 #include "core/queue/redis_broker.hpp"
@@ -777,6 +778,46 @@ TYPED_TEST(BrokerContractTest, TheJobBrowserListsNewestFirstFilteredAndPaged) {
     if (!cursor) break;
   }
   EXPECT_EQ(paged, std::vector<std::string>(all.rbegin(), all.rend()));
+}
+
+// Schedules: stored, listed, paused, and each tick claimed once by compare-and-set.
+TYPED_TEST(BrokerContractTest, ASchedulesTickIsClaimedOnceAndPausingStopsIt) {
+  auto parsed = parse_schedule_definition(
+      "beat", boost::json::parse(R"({"every_ms": 1000, "job": {"type": "echo"}})"));
+  ASSERT_TRUE(std::holds_alternative<ScheduleDefinition>(parsed));
+  const Schedule put =
+      test::run(this->io, this->broker().put_schedule(std::get<ScheduleDefinition>(parsed)));
+  EXPECT_EQ(put.next_at - put.updated_at, 1s);
+  EXPECT_FALSE(put.paused);
+  EXPECT_EQ(test::run(this->io, this->broker().schedules()).size(), 1u);
+  EXPECT_TRUE(test::run(this->io, this->broker().due_schedules(put.next_at - 1ms, 10)).empty());
+  const auto due = test::run(this->io, this->broker().due_schedules(put.next_at, 10));
+  ASSERT_EQ(due.size(), 1u);
+
+  // Two firers of the same tick: the first claim wins, the second is told so.
+  const SystemTime next = put.next_at + 1s;
+  EXPECT_TRUE(test::run(
+      this->io, this->broker().advance_schedule("beat", put.next_at, next, put.next_at, "job-1")));
+  EXPECT_FALSE(test::run(
+      this->io, this->broker().advance_schedule("beat", put.next_at, next, put.next_at, "job-2")));
+  const Schedule after = *test::run(this->io, this->broker().get_schedule("beat"));
+  EXPECT_EQ(after.next_at, next);
+  EXPECT_EQ(after.last_job_id, "job-1");
+  EXPECT_EQ(after.last_fired_at, put.next_at);
+
+  // Paused: never due, and a claim fails; resumed: due again from now on.
+  ASSERT_TRUE(test::run(this->io, this->broker().set_schedule_paused("beat", true)));
+  EXPECT_TRUE(test::run(this->io, this->broker().due_schedules(next + 1h, 10)).empty());
+  EXPECT_FALSE(
+      test::run(this->io, this->broker().advance_schedule("beat", next, next + 1s, next, "job-3")));
+  const Schedule resumed = *test::run(this->io, this->broker().set_schedule_paused("beat", false));
+  EXPECT_FALSE(resumed.paused);
+  EXPECT_GT(resumed.next_at, std::chrono::system_clock::now() - 1s);
+
+  EXPECT_TRUE(test::run(this->io, this->broker().delete_schedule("beat")));
+  EXPECT_FALSE(test::run(this->io, this->broker().delete_schedule("beat")));
+  EXPECT_FALSE(test::run(this->io, this->broker().get_schedule("beat")));
+  EXPECT_TRUE(test::run(this->io, this->broker().schedules()).empty());
 }
 
 class RedisRecoveryTest : public ::testing::Test {

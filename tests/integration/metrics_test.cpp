@@ -88,6 +88,7 @@ TEST(Metrics, EmbeddedServerCountsRequestsAndRunsAndPassesPromtool) {
           text,
           R"(coqueue_job_run_duration_seconds_count{queue="default",type="echo",outcome="completed"})"),
       5);
+  EXPECT_EQ(sample(text, R"(coqueue_job_latency_seconds_count{queue="default"})"), 5);
   EXPECT_EQ(promtool_problems(text), "");
 }
 
@@ -112,6 +113,8 @@ TEST(Metrics, OnRedisEveryServerShowsTheRunsOfEveryWorker) {
       sample(text, R"(coqueue_job_runs_total{queue="default",type="echo",outcome="completed"})"),
       20);
   EXPECT_EQ(sample(text, R"(coqueue_http_requests_total{route="submit_job",code="202"})"), -1);
+  // Each job's latency, from submission to result, as both workers measured it.
+  EXPECT_EQ(sample(text, R"(coqueue_job_latency_seconds_count{queue="default"})"), 20);
   EXPECT_EQ(sample(text, R"(coqueue_queue_workers{queue="default"})"), 2);
   EXPECT_GT(sample(text, "coqueue_redis_commands_total"), 0);
   EXPECT_EQ(sample(text, "coqueue_redis_connects_total"), 1);

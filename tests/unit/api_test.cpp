@@ -201,6 +201,36 @@ TEST_F(ApiTest, TheOpenApiDocumentDescribesEveryRoute) {
   EXPECT_EQ(documented, operations);
 }
 
+TEST_F(ApiTest, SchedulesArePutReadPausedAndDeleted) {
+  const char* body = R"({"every_ms": 10000, "job": {"type": "echo", "payload": {"n": 1}}})";
+  const Response created = call(Method::put, "/schedules/health-check", body);
+  ASSERT_EQ(created.status, 201u) << created.body;
+  const auto record = boost::json::parse(created.body);
+  EXPECT_EQ(record.at("name").as_string(), "health-check");
+  EXPECT_EQ(record.at("next_fire_times").as_array().size(), 5u);
+  EXPECT_EQ(call(Method::put, "/schedules/health-check", body).status, 200u);
+  EXPECT_EQ(
+      boost::json::parse(call(Method::get, "/schedules").body).at("schedules").as_array().size(),
+      1u);
+  const auto paused = boost::json::parse(call(Method::post, "/schedules/health-check/pause").body);
+  EXPECT_EQ(paused.at("paused"), true);
+  EXPECT_TRUE(paused.at("next_fire_times").as_array().empty());
+  EXPECT_EQ(call(Method::post, "/schedules/health-check/resume").status, 200u);
+  EXPECT_EQ(call(Method::delete_, "/schedules/health-check").status, 200u);
+  EXPECT_EQ(code(call(Method::get, "/schedules/health-check")), "schedule_not_found");
+  EXPECT_EQ(code(call(Method::delete_, "/schedules/health-check")), "schedule_not_found");
+
+  EXPECT_EQ(code(call(Method::put, "/schedules/x", R"({"every_ms": 10})")), "invalid_schedule");
+  EXPECT_EQ(
+      code(call(Method::put, "/schedules/x", R"({"cron": "* * *", "job": {"type": "echo"}})")),
+      "invalid_schedule");
+  EXPECT_EQ(code(call(Method::put, "/schedules/x",
+                      R"({"every_ms": 1000, "job": {"type": "transcode"}})")),
+            "unknown_job_type");
+  EXPECT_EQ(code(call(Method::put, "/schedules/x", "{", "application/json")), "malformed_json");
+  EXPECT_EQ(call(Method::put, "/schedules/x", "{}", "text/plain").status, 415u);
+}
+
 TEST(ApiAccess, TokensGuardEveryRouteButHealthAndTheDashboardsFiles) {
   asio::io_context io;
   MemoryBroker broker(io.get_executor(), {});

@@ -31,7 +31,10 @@ TEST(JobMetrics, AddingDeltasIsTheSameAsObservingEverything) {
   }
   a.add_recovery("q", 2);
   all.add_recovery("q", 2);
+  b.add_latency("q", 0.003);
   a.add(b);
+  EXPECT_EQ(a.latencies.at("q").count, 1u);
+  EXPECT_EQ(a.latencies.at("q").buckets[2], 1u);  // 2.5 ms < 3 ms <= 5 ms
   ASSERT_EQ(a.runs.size(), all.runs.size());
   for (const auto& [key, stats] : all.runs) {
     EXPECT_EQ(a.runs.at(key).buckets, stats.buckets);

@@ -1,0 +1,176 @@
+// The Redis broker's schedules: one hash per schedule (cq:schedule:{name}), which holds the
+// truth, and a ZSET of names by next tick (cq:schedules) that firers poll. The ZSET is a hint,
+// written after the hash: a stale score is corrected when the hash is read.
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "core/queue/redis_broker.hpp"
+#include "core/queue/redis_keys.hpp"
+#include "core/support/time.hpp"
+
+namespace coqueue {
+namespace {
+
+std::string ms_text(SystemTime t) {
+  return std::to_string(unix_millis(t));
+}
+
+std::string score_of(const Schedule& s) {
+  if (s.paused || s.next_at == SystemTime::max()) return "+inf";
+  return ms_text(s.next_at);
+}
+
+std::optional<SystemTime> time_field(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  return SystemTime{std::chrono::milliseconds(std::stoll(text))};
+}
+
+// A schedule from its hash (HGETALL); nothing when it is gone or unreadable.
+std::optional<Schedule> schedule_from_hash(std::string name, const redis::RespValue& hash) {
+  std::map<std::string, std::string, std::less<>> f;
+  for (std::size_t i = 0; i + 1 < hash.elements.size(); i += 2) {
+    f[hash.elements[i].text] = hash.elements[i + 1].text;
+  }
+  if (!f.contains("def")) return std::nullopt;
+  boost::system::error_code ec;
+  const boost::json::value def = boost::json::parse(f["def"], ec);
+  if (ec) return std::nullopt;
+  auto parsed = parse_schedule_definition(std::move(name), def);
+  if (!std::holds_alternative<ScheduleDefinition>(parsed)) return std::nullopt;
+  Schedule s;
+  s.definition = std::get<ScheduleDefinition>(std::move(parsed));
+  s.paused = f["paused"] == "1";
+  s.created_at = time_field(f["created_at"]).value_or(SystemTime{});
+  s.updated_at = time_field(f["updated_at"]).value_or(SystemTime{});
+  s.next_at = time_field(f["next_at"]).value_or(SystemTime::max());
+  s.last_fired_at = time_field(f["last_fired_at"]);
+  if (!f["last_job_id"].empty()) s.last_job_id = f["last_job_id"];
+  return s;
+}
+
+}  // namespace
+
+awaitable<Schedule> RedisBroker::put_schedule(ScheduleDefinition definition) {
+  const SystemTime now = std::chrono::system_clock::now();
+  const std::optional<SystemTime> next = next_tick(definition, now, now);
+  const std::string key = keys::schedule(definition.name);
+  redis::Request write;
+  write.push("HSETNX", key, "created_at", ms_text(now));
+  write.push("HSETNX", key, "paused", "0");
+  write.push("HSET", key, "def", boost::json::serialize(to_json(definition)), "updated_at",
+             ms_text(now), "next_at", next ? ms_text(*next) : std::string());
+  write.push("HGETALL", key);
+  const redis::Replies replies = co_await exec(std::move(write));
+  std::optional<Schedule> s = schedule_from_hash(definition.name, replies.back());
+  if (!s) throw std::runtime_error("schedule " + definition.name + " could not be read back");
+  redis::Request hint;
+  hint.push("ZADD", keys::schedules(), score_of(*s), s->definition.name);
+  co_await exec(std::move(hint));
+  co_return *s;
+}
+
+awaitable<std::optional<Schedule>> RedisBroker::get_schedule(std::string name) {
+  redis::Request read;
+  read.push("HGETALL", keys::schedule(name));
+  const redis::Replies replies = co_await exec(std::move(read));
+  co_return schedule_from_hash(std::move(name), replies.front());
+}
+
+awaitable<std::vector<Schedule>> RedisBroker::schedules() {
+  redis::Request names;
+  names.push("ZRANGE", keys::schedules(), 0, -1);
+  const redis::Replies listed = co_await exec(std::move(names));
+  std::vector<Schedule> out;
+  if (listed.front().elements.empty()) co_return out;
+  redis::Request read;
+  for (const redis::RespValue& name : listed.front().elements) {
+    read.push("HGETALL", keys::schedule(name.text));
+  }
+  const redis::Replies hashes = co_await exec(std::move(read));
+  for (std::size_t i = 0; i < hashes.size(); ++i) {
+    if (auto s = schedule_from_hash(listed.front().elements[i].text, hashes[i])) {
+      out.push_back(std::move(*s));
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Schedule& a, const Schedule& b) {
+    return a.definition.name < b.definition.name;
+  });
+  co_return out;
+}
+
+awaitable<bool> RedisBroker::delete_schedule(std::string name) {
+  redis::Request remove;
+  remove.push("DEL", keys::schedule(name));
+  remove.push("ZREM", keys::schedules(), name);
+  const redis::Replies replies = co_await exec(std::move(remove));
+  co_return replies.front().integer > 0;
+}
+
+awaitable<std::optional<Schedule>> RedisBroker::set_schedule_paused(std::string name, bool paused) {
+  std::optional<Schedule> s = co_await get_schedule(name);
+  if (!s) co_return std::nullopt;
+  const std::string key = keys::schedule(name);
+  redis::Request change;
+  if (paused) {
+    change.push("HSET", key, "paused", "1");
+  } else if (s->paused) {
+    const SystemTime now = std::chrono::system_clock::now();
+    const auto next = next_tick(s->definition, s->updated_at, now);
+    change.push("HSET", key, "paused", "0", "next_at", next ? ms_text(*next) : std::string());
+  } else {
+    change.push("HSET", key, "paused", "0");
+  }
+  co_await exec(std::move(change));
+  s = co_await get_schedule(name);
+  if (!s) co_return std::nullopt;
+  redis::Request hint;
+  hint.push("ZADD", keys::schedules(), score_of(*s), name);
+  co_await exec(std::move(hint));
+  co_return s;
+}
+
+awaitable<std::vector<Schedule>> RedisBroker::due_schedules(SystemTime now, std::size_t limit) {
+  redis::Request due;
+  due.push("ZRANGEBYSCORE", keys::schedules(), "-inf", ms_text(now), "LIMIT", 0, limit);
+  const redis::Replies names = co_await exec(std::move(due));
+  std::vector<Schedule> out;
+  if (names.front().elements.empty()) co_return out;
+  redis::Request read;
+  for (const redis::RespValue& name : names.front().elements) {
+    read.push("HGETALL", keys::schedule(name.text));
+  }
+  const redis::Replies hashes = co_await exec(std::move(read));
+  redis::Request fix;  // hints that were stale: the hash is the truth
+  for (std::size_t i = 0; i < hashes.size(); ++i) {
+    const std::string& name = names.front().elements[i].text;
+    std::optional<Schedule> s = schedule_from_hash(name, hashes[i]);
+    if (!s) {
+      fix.push("ZREM", keys::schedules(), name);
+    } else if (s->paused || s->next_at > now) {
+      fix.push("ZADD", keys::schedules(), score_of(*s), name);
+    } else {
+      out.push_back(std::move(*s));
+    }
+  }
+  if (fix.commands() > 0) co_await exec(std::move(fix));
+  co_return out;
+}
+
+awaitable<bool> RedisBroker::advance_schedule(std::string name, SystemTime expected,
+                                              std::optional<SystemTime> next_at,
+                                              std::optional<SystemTime> fired,
+                                              std::optional<std::string> job_id) {
+  std::vector<std::string> script_keys{keys::schedule(name)};
+  std::vector<std::string> script_args{ms_text(expected), next_at ? ms_text(*next_at) : "",
+                                       fired ? ms_text(*fired) : "", job_id.value_or("")};
+  const redis::RespValue advanced =
+      co_await run_script(advance_schedule_script_, std::move(script_keys), std::move(script_args));
+  if (advanced.integer != 1) co_return false;
+  redis::Request hint;
+  hint.push("ZADD", keys::schedules(), next_at ? ms_text(*next_at) : "+inf", name);
+  co_await exec(std::move(hint));
+  co_return true;
+}
+
+}  // namespace coqueue
