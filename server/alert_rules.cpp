@@ -3,10 +3,10 @@
 namespace coqueue::server {
 
 void AlertRules::fire(Alert alert, SteadyTime now, std::map<std::string, Firing>& still,
-                      std::vector<Alert>& out) {
+                      std::vector<Alert>& out, bool news) {
   const std::string key = alert.key();
   const auto was = firing_.find(key);
-  if (was != firing_.end() && now - was->second.last_sent < repeat_) {
+  if (!news && was != firing_.end() && now - was->second.last_sent < repeat_) {
     still[key] = was->second;  // firing, but said recently enough
     return;
   }
@@ -39,7 +39,7 @@ std::vector<Alert> AlertRules::evaluate(const DeploymentReading& reading, Steady
                  std::to_string(dead_now - dead_before) + " new dead letter(s) in queue " + queue +
                      ": jobs failed for good",
                  dead_now},
-           now, still, out);
+           now, still, out, /*news=*/true);
     } else if (dead_now > 0 && firing_.contains(dead_key)) {
       still[dead_key] = firing_.at(dead_key);  // still there; said when they came
     }

@@ -42,9 +42,9 @@ class AlertRules {
   struct Firing {
     SteadyTime last_sent;
   };
-  // Sends `alert` as firing now unless it was sent within `repeat`.
+  // Sends `alert` as firing now unless it was sent within `repeat` (news: at once anyway).
   void fire(Alert alert, SteadyTime now, std::map<std::string, Firing>& still,
-            std::vector<Alert>& out);
+            std::vector<Alert>& out, bool news = false);
 
   std::chrono::milliseconds repeat_;
   std::map<std::string, Firing> firing_;           // by key

@@ -64,12 +64,14 @@ AlertWebhook::AlertWebhook(executor ex, Broker& broker, AlertWebhookSettings set
       target_(std::move(target)),
       rules_(settings_.repeat),
       wake_(ex),
+      backoff_(ex),
       check_timer_(ex) {}
 
 void AlertWebhook::stop() {
   stopped_ = true;
   check_timer_.cancel();
   wake_.cancel();
+  backoff_.cancel();
 }
 
 awaitable<DeploymentReading> AlertWebhook::read_deployment() {
@@ -82,7 +84,8 @@ awaitable<DeploymentReading> AlertWebhook::read_deployment() {
       co_return reading;
     }
     reading.stats = co_await broker_.stats();
-    reading.workers = workers_per_queue(co_await broker_.workers());
+    const std::vector<boost::json::object> live = co_await broker_.workers();
+    reading.workers = workers_per_queue(live);
   } catch (const std::exception&) {
     reading.backend_reachable = false;
   }
@@ -134,9 +137,9 @@ awaitable<void> AlertWebhook::deliver() {
       }
       // Backoff with jitter, so servers that all lost the receiver do not retry in step.
       std::uniform_real_distribution<double> jitter(0.5, 1.5);
-      wake_.expires_after(
+      backoff_.expires_after(
           std::chrono::duration_cast<std::chrono::milliseconds>(delay * jitter(rng)));
-      co_await wake_.async_wait(tuple_awaitable);
+      co_await backoff_.async_wait(tuple_awaitable);
       delay *= 2;
     }
   }
@@ -152,7 +155,8 @@ awaitable<bool> AlertWebhook::post(const std::string& body) {
   auto [connect_ec, endpoint] = co_await stream.async_connect(endpoints, tuple_awaitable);
   if (connect_ec) co_return false;
   http::request<http::string_body> request{http::verb::post, target_.target, 11};
-  request.set(http::field::host, target_.host);
+  request.set(http::field::host,
+              target_.port == "80" ? target_.host : target_.host + ":" + target_.port);
   request.set(http::field::user_agent, "coqueue");
   request.set(http::field::content_type, "application/json");
   request.body() = body;

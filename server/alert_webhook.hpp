@@ -57,7 +57,8 @@ class AlertWebhook {
   WebhookTarget target_;
   AlertRules rules_;
   std::deque<std::string> outbox_;
-  asio::steady_timer wake_;
+  asio::steady_timer wake_;     // the sender sleeps on it while the outbox is empty
+  asio::steady_timer backoff_;  // and on this one between attempts
   asio::steady_timer check_timer_;
   bool stopped_ = false;
 };

@@ -93,6 +93,10 @@ awaitable<Response> Api::answer(Request request, std::string_view& route_label, 
 
   const RouteMatch& match = std::get<RouteMatch>(routed);
   route_label = route_name(match.id);
+  if (request.cross_site && request.method != Method::get && request.method != Method::head) {
+    co_return error_response(403, "cross_origin",
+                             "a page of another origin may not change anything here");
+  }
   if (!authorized) {
     if (auto refusal = access_.check(match.id, request.authorization)) co_return *refusal;
   }

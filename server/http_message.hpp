@@ -16,6 +16,8 @@ struct Request {
   std::string content_type;  // empty when absent
   std::string body;
   std::string authorization;  // the Authorization header; empty when absent
+  // A browser sent it from a page of another origin (Origin or Sec-Fetch-Site say so).
+  bool cross_site = false;
 };
 
 struct Response {

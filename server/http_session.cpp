@@ -96,12 +96,27 @@ awaitable<void> linger_close(beast::tcp_stream& stream, std::chrono::millisecond
   stream.socket().close(ignored);
 }
 
+// A browser says where the page that sent a request came from: a page of another site must not
+// change anything here (pause a queue, purge dead letters...) on behalf of whoever views it,
+// tokens or not. Clients that are not browsers send neither header.
+bool is_cross_site(const http::request<http::string_body>& message) {
+  if (beast::iequals(message["Sec-Fetch-Site"], "cross-site")) return true;
+  const beast::string_view origin = message[http::field::origin];
+  if (origin.empty()) return false;
+  if (origin == "null") return true;
+  const std::size_t scheme = origin.find("://");
+  const beast::string_view authority =
+      scheme == beast::string_view::npos ? origin : origin.substr(scheme + 3);
+  return !beast::iequals(authority, message[http::field::host]);
+}
+
 Request to_request(http::request<http::string_body>& message) {
   Request r;
   r.method = to_method(message.method());
   r.target = message.target();
   r.content_type = message[http::field::content_type];
   r.authorization = message[http::field::authorization];
+  r.cross_site = is_cross_site(message);
   r.body = std::move(message.body());
   return r;
 }
@@ -171,6 +186,12 @@ awaitable<void> run_http_session(asio::ip::tcp::socket socket, SessionContext& c
     if (path == "/ws" && beast::websocket::is_upgrade(parser.get()) && !ctx.stopping) {
       // A WebSocket waits for events like an idle connection: shutdown and the connection cap
       // may close it.
+      if (is_cross_site(parser.get())) {
+        const Response refusal = error_response(
+            403, "cross_origin", "a page of another origin may not open this WebSocket");
+        co_await write_response(stream, refusal, version, false, settings.write_timeout);
+        break;
+      }
       if (auto refusal =
               ctx.api.access().check_websocket(parser.get()[http::field::authorization],
                                                parser.get()[http::field::sec_websocket_protocol])) {

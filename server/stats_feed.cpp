@@ -161,7 +161,8 @@ awaitable<void> StatsFeed::read_and_push() {
   if (!queues.is_object() || !workers.is_object()) co_return;
   const JobMetrics metrics = co_await api_.broker().job_metrics();
   boost::json::array schedules;
-  for (const Schedule& s : co_await api_.broker().schedules()) schedules.push_back(to_json(s, 1));
+  const std::vector<Schedule> all_schedules = co_await api_.broker().schedules();
+  for (const Schedule& s : all_schedules) schedules.push_back(to_json(s, 1));
 
   Totals totals;
   totals.at = std::chrono::steady_clock::now();
@@ -179,7 +180,8 @@ awaitable<void> StatsFeed::read_and_push() {
       totals.ended += ended;
       totals.submitted += ended + n("queued") + n("scheduled") + n("processing");
       if (n("dead") > 0) {
-        DeadLetters page = co_await api_.broker().dead_letters(std::string(name), 0, 10);
+        std::string queue_name(name);
+        DeadLetters page = co_await api_.broker().dead_letters(std::move(queue_name), 0, 10);
         for (Job& job : page.jobs) dead.push_back(std::move(job));
       }
     }

@@ -469,10 +469,14 @@ namespace coqueue {
 awaitable<Schedule> MemoryBroker::put_schedule(ScheduleDefinition definition) {
   const SystemTime now = wall_now();
   Schedule& s = schedules_[definition.name];
-  if (s.created_at == SystemTime{}) s.created_at = now;
+  const bool replaced = s.created_at != SystemTime{};
+  if (!replaced) s.created_at = now;
+  // A tick already due and not fired yet is not lost to the edit: it fires (as edited).
+  const SystemTime from =
+      replaced && !s.paused ? std::min(now, s.next_at - std::chrono::milliseconds(1)) : now;
   s.definition = std::move(definition);
   s.updated_at = now;
-  s.next_at = next_tick(s.definition, now, now).value_or(SystemTime::max());
+  s.next_at = next_tick(s.definition, now, from).value_or(SystemTime::max());
   co_return s;
 }
 

@@ -137,6 +137,9 @@ class RedisBroker final : public Broker {
   awaitable<Recovered> recover_once();
   // Drops the ids of expired jobs from every queue's index (redis_broker_listing.cpp).
   awaitable<void> sweep_indexes();
+  // Sets every schedule's score in cq:schedules from its hash (redis_broker_schedules.cpp).
+  awaitable<void> reconcile_schedule_hints();
+  std::uint64_t schedule_polls_ = 0;
 
  private:
   // The claims in progress of one worker id.

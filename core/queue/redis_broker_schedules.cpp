@@ -53,20 +53,29 @@ std::optional<Schedule> schedule_from_hash(std::string name, const redis::RespVa
 
 awaitable<Schedule> RedisBroker::put_schedule(ScheduleDefinition definition) {
   const SystemTime now = std::chrono::system_clock::now();
-  const std::optional<SystemTime> next = next_tick(definition, now, now);
   const std::string key = keys::schedule(definition.name);
+  // A tick already due and not fired yet is not lost to the edit: it fires (as edited).
+  redis::Request earlier;
+  earlier.push("HMGET", key, "next_at", "paused");
+  const redis::Replies was = co_await exec(std::move(earlier));
+  SystemTime from = now;
+  const auto& f = was.front().elements;
+  if (f.size() == 2 && !f[0].is_null() && !f[0].text.empty() && f[1].text != "1") {
+    from = std::min(now, *time_field(f[0].text) - std::chrono::milliseconds(1));
+  }
+  const std::optional<SystemTime> next = next_tick(definition, now, from);
   redis::Request write;
   write.push("HSETNX", key, "created_at", ms_text(now));
   write.push("HSETNX", key, "paused", "0");
   write.push("HSET", key, "def", boost::json::serialize(to_json(definition)), "updated_at",
              ms_text(now), "next_at", next ? ms_text(*next) : std::string());
   write.push("HGETALL", key);
+  // In the same request, so a schedule is never stored without its hint. Too early a score is
+  // harmless (a paused one is skipped when its hash is read); the firers correct it.
+  write.push("ZADD", keys::schedules(), next ? ms_text(*next) : "+inf", definition.name);
   const redis::Replies replies = co_await exec(std::move(write));
-  std::optional<Schedule> s = schedule_from_hash(definition.name, replies.back());
+  std::optional<Schedule> s = schedule_from_hash(definition.name, replies[replies.size() - 2]);
   if (!s) throw std::runtime_error("schedule " + definition.name + " could not be read back");
-  redis::Request hint;
-  hint.push("ZADD", keys::schedules(), score_of(*s), s->definition.name);
-  co_await exec(std::move(hint));
   co_return *s;
 }
 
@@ -130,7 +139,35 @@ awaitable<std::optional<Schedule>> RedisBroker::set_schedule_paused(std::string 
   co_return s;
 }
 
+awaitable<void> RedisBroker::reconcile_schedule_hints() {
+  redis::Request names;
+  names.push("ZRANGE", keys::schedules(), 0, -1);
+  const redis::Replies listed = co_await exec(std::move(names));
+  const auto& e = listed.front().elements;
+  if (e.empty()) co_return;
+  redis::Request read;
+  for (const redis::RespValue& name : e) {
+    read.push("HMGET", keys::schedule(name.text), "next_at", "paused", "def");
+  }
+  const redis::Replies truth = co_await exec(std::move(read));
+  redis::Request fix;
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    const auto& f = truth[i].elements;
+    if (f.size() != 3 || f[2].is_null()) {
+      fix.push("ZREM", keys::schedules(), e[i].text);  // its hash is gone
+      continue;
+    }
+    const bool never = f[1].text == "1" || f[0].is_null() || f[0].text.empty();
+    fix.push("ZADD", keys::schedules(), never ? std::string("+inf") : f[0].text, e[i].text);
+  }
+  co_await exec(std::move(fix));
+}
+
 awaitable<std::vector<Schedule>> RedisBroker::due_schedules(SystemTime now, std::size_t limit) {
+  // The hints are written after the hashes, by several processes: now and then (every 20th
+  // poll, 2 s at the firers' pace) each is set from its hash, so a score left too late by a
+  // race does not hold a schedule back for long.
+  if (schedule_polls_++ % 20 == 0) co_await reconcile_schedule_hints();
   redis::Request due;
   due.push("ZRANGEBYSCORE", keys::schedules(), "-inf", ms_text(now), "LIMIT", 0, limit);
   const redis::Replies names = co_await exec(std::move(due));

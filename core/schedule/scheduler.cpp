@@ -36,7 +36,9 @@ awaitable<void> Scheduler::run() {
 awaitable<int> Scheduler::fire_due() {
   const SystemTime now = std::chrono::system_clock::now();
   int claimed = 0;
-  for (const Schedule& s : co_await broker_.due_schedules(now, 100)) {
+  // Named, not a temporary inside the co_await expression: GCC 12 mishandles those.
+  const std::vector<Schedule> due = co_await broker_.due_schedules(now, 100);
+  for (const Schedule& s : due) {
     if (stopped_) break;
     const bool mine = co_await fire(s, now);
     if (mine) ++claimed;

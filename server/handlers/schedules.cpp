@@ -23,7 +23,8 @@ Response schedule_not_found(const std::string& name) {
 
 awaitable<Response> list_schedules(Context ctx) {
   boost::json::array out;
-  for (const Schedule& s : co_await ctx.broker.schedules()) out.push_back(to_json(s));
+  const std::vector<Schedule> all = co_await ctx.broker.schedules();
+  for (const Schedule& s : all) out.push_back(to_json(s));
   co_return json_response(200, boost::json::object{{"schedules", std::move(out)}});
 }
 
@@ -51,7 +52,8 @@ awaitable<Response> put_schedule(Context ctx, std::string name, Request request)
   if (auto unknown = co_await check_type_known(ctx, type, "job: ")) {
     co_return refusal_response(*unknown);
   }
-  const bool existed = (co_await ctx.broker.get_schedule(name)).has_value();
+  const std::optional<Schedule> earlier = co_await ctx.broker.get_schedule(name);
+  const bool existed = earlier.has_value();
   const Schedule stored = co_await ctx.broker.put_schedule(std::move(definition));
   co_return json_response(existed ? 200 : 201, to_json(stored));
 }

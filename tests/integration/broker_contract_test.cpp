@@ -1118,5 +1118,20 @@ TEST_F(RedisRecoveryTest, JobsThatExpireLeaveTheJobBrowsersIndex) {
   short_lived.close();
 }
 
+// The firers' ZSET of schedules is a hint written after each schedule's hash, by several
+// processes: a score that a race left too late is corrected from the hash within 20 polls.
+TEST_F(RedisRecoveryTest, AScheduleHintLeftTooLateIsCorrectedFromItsHash) {
+  auto parsed = parse_schedule_definition(
+      "beat", boost::json::parse(R"({"every_ms": 1000, "job": {"type": "echo"}})"));
+  const Schedule put =
+      test::run(io, other->put_schedule(std::get<ScheduleDefinition>(std::move(parsed))));
+  backend.redis.command("ZADD " + keys::schedules() + " 99999999999999 beat");
+  int polls = 0;
+  while (test::run(io, other->due_schedules(put.next_at + 1s, 10)).empty() && polls < 25) ++polls;
+  EXPECT_LE(polls, 21);
+  EXPECT_EQ(backend.redis.command("ZSCORE " + keys::schedules() + " beat").find("99999999999999"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace coqueue

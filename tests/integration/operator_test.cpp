@@ -59,6 +59,16 @@ TEST(ServerTokens, EveryRouteButHealthNeedsATokenAndAdminRoutesTheAdminOne) {
   http.set_token("operator-wrong-token-0123456789");
   EXPECT_EQ(http.get("/queues").status, 401u);
 
+  // A browser on another site may not change anything, nor open the WebSocket.
+  const std::string cross = raw_exchange(
+      server.port(),
+      "POST /queues/default/resume HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://evil.example\r\n"
+      "Authorization: Bearer " +
+          admin_token + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+      5s);
+  EXPECT_NE(cross.find("403"), std::string::npos) << cross;
+  EXPECT_NE(cross.find("cross_origin"), std::string::npos) << cross;
+
   // The WebSocket: refused without a token, taken with one offered as a subprotocol.
   EXPECT_THROW(WebSocketClient(server.port()), std::exception);
   WebSocketClient ws(server.port(), 0, "coqueue, bearer." + client_token);

@@ -23,7 +23,7 @@ class ApiTest : public ::testing::Test {
   Response call(Method method, std::string target, std::string body = {},
                 std::string content_type = "application/json") {
     return test::run(io, api.handle(Request{method, std::move(target), std::move(content_type),
-                                            std::move(body), ""}));
+                                            std::move(body), "", false}));
   }
 
   static std::string code(const Response& r) {
@@ -240,7 +240,7 @@ TEST(ApiAccess, TokensGuardEveryRouteButHealthAndTheDashboardsFiles) {
   const std::string admin = "admin-token-0123456789ab";
   Api api(broker, registry, ApiSettings{}, AccessSettings{{client}, {admin}, false});
   const auto call = [&](Method m, std::string target, std::string token) {
-    Request r{m, std::move(target), "application/json", "", ""};
+    Request r{m, std::move(target), "application/json", "", "", false};
     if (!token.empty()) r.authorization = "Bearer " + token;
     return test::run(io, api.handle(std::move(r))).status;
   };
@@ -256,8 +256,13 @@ TEST(ApiAccess, TokensGuardEveryRouteButHealthAndTheDashboardsFiles) {
   EXPECT_EQ(call(Method::get, "/queues", "not-a-valid-token-at-all"), 401u);
   // Unknown paths are 404 whoever asks: the token is checked on routes only.
   EXPECT_EQ(call(Method::get, "/nowhere", ""), 404u);
+  // A page of another origin may read, but not change anything, whatever its token.
+  Request cross{Method::post, "/queues/default/pause", "", "", "Bearer " + admin, true};
+  EXPECT_EQ(test::run(io, api.handle(std::move(cross))).status, 403u);
+  Request cross_read{Method::get, "/queues", "", "", "Bearer " + client, true};
+  EXPECT_EQ(test::run(io, api.handle(std::move(cross_read))).status, 200u);
   // Requests made inside the server (a WebSocket authorized at its upgrade) need no token.
-  Request inside{Method::get, "/queues", "", "", ""};
+  Request inside{Method::get, "/queues", "", "", "", false};
   EXPECT_EQ(test::run(io, api.handle_unrecorded(std::move(inside))).status, 200u);
 }
 
