@@ -139,6 +139,8 @@ class RedisBroker final : public Broker {
   awaitable<void> sweep_indexes();
   // Sets every schedule's score in cq:schedules from its hash (redis_broker_schedules.cpp).
   awaitable<void> reconcile_schedule_hints();
+  // The schedules of these names, read in one round trip; nothing for one that is gone.
+  awaitable<std::vector<std::optional<Schedule>>> read_schedules(std::vector<std::string> names);
   std::uint64_t schedule_polls_ = 0;
 
  private:

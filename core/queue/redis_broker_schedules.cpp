@@ -49,6 +49,12 @@ std::optional<Schedule> schedule_from_hash(std::string name, const redis::RespVa
   return s;
 }
 
+std::vector<std::string> texts(const redis::RespValue& array) {
+  std::vector<std::string> out;
+  for (const redis::RespValue& e : array.elements) out.push_back(e.text);
+  return out;
+}
+
 }  // namespace
 
 awaitable<Schedule> RedisBroker::put_schedule(ScheduleDefinition definition) {
@@ -86,21 +92,27 @@ awaitable<std::optional<Schedule>> RedisBroker::get_schedule(std::string name) {
   co_return schedule_from_hash(std::move(name), replies.front());
 }
 
+awaitable<std::vector<std::optional<Schedule>>> RedisBroker::read_schedules(
+    std::vector<std::string> names) {
+  std::vector<std::optional<Schedule>> out;
+  if (names.empty()) co_return out;
+  redis::Request read;
+  for (const std::string& name : names) read.push("HGETALL", keys::schedule(name));
+  const redis::Replies hashes = co_await exec(std::move(read));
+  for (std::size_t i = 0; i < hashes.size(); ++i) {
+    out.push_back(schedule_from_hash(names[i], hashes[i]));
+  }
+  co_return out;
+}
+
 awaitable<std::vector<Schedule>> RedisBroker::schedules() {
   redis::Request names;
   names.push("ZRANGE", keys::schedules(), 0, -1);
   const redis::Replies listed = co_await exec(std::move(names));
+  std::vector<std::optional<Schedule>> read = co_await read_schedules(texts(listed.front()));
   std::vector<Schedule> out;
-  if (listed.front().elements.empty()) co_return out;
-  redis::Request read;
-  for (const redis::RespValue& name : listed.front().elements) {
-    read.push("HGETALL", keys::schedule(name.text));
-  }
-  const redis::Replies hashes = co_await exec(std::move(read));
-  for (std::size_t i = 0; i < hashes.size(); ++i) {
-    if (auto s = schedule_from_hash(listed.front().elements[i].text, hashes[i])) {
-      out.push_back(std::move(*s));
-    }
+  for (std::optional<Schedule>& s : read) {
+    if (s) out.push_back(std::move(*s));
   }
   std::sort(out.begin(), out.end(), [](const Schedule& a, const Schedule& b) {
     return a.definition.name < b.definition.name;
@@ -170,18 +182,14 @@ awaitable<std::vector<Schedule>> RedisBroker::due_schedules(SystemTime now, std:
   if (schedule_polls_++ % 20 == 0) co_await reconcile_schedule_hints();
   redis::Request due;
   due.push("ZRANGEBYSCORE", keys::schedules(), "-inf", ms_text(now), "LIMIT", 0, limit);
-  const redis::Replies names = co_await exec(std::move(due));
+  const redis::Replies listed = co_await exec(std::move(due));
+  const std::vector<std::string> names = texts(listed.front());
+  std::vector<std::optional<Schedule>> read = co_await read_schedules(names);
   std::vector<Schedule> out;
-  if (names.front().elements.empty()) co_return out;
-  redis::Request read;
-  for (const redis::RespValue& name : names.front().elements) {
-    read.push("HGETALL", keys::schedule(name.text));
-  }
-  const redis::Replies hashes = co_await exec(std::move(read));
   redis::Request fix;  // hints that were stale: the hash is the truth
-  for (std::size_t i = 0; i < hashes.size(); ++i) {
-    const std::string& name = names.front().elements[i].text;
-    std::optional<Schedule> s = schedule_from_hash(name, hashes[i]);
+  for (std::size_t i = 0; i < read.size(); ++i) {
+    const std::string& name = names[i];
+    std::optional<Schedule>& s = read[i];
     if (!s) {
       fix.push("ZREM", keys::schedules(), name);
     } else if (s->paused || s->next_at > now) {
