@@ -122,15 +122,32 @@ std::optional<std::string_view> bearer_token(std::string_view authorization) {
   return trim(authorization.substr(scheme.size()));
 }
 
-std::optional<std::string_view> subprotocol_token(std::string_view offered) {
-  constexpr std::string_view prefix = "bearer.";
+namespace {
+
+// The first subprotocol of the comma-separated list that `pick` accepts.
+template <class Pick>
+std::optional<std::string_view> find_subprotocol(std::string_view offered, Pick pick) {
   while (!offered.empty()) {
     const std::size_t comma = std::min(offered.find(','), offered.size());
     const std::string_view protocol = trim(offered.substr(0, comma));
-    if (protocol.starts_with(prefix)) return protocol.substr(prefix.size());
+    if (pick(protocol)) return protocol;
     offered.remove_prefix(std::min(comma + 1, offered.size()));
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string_view> subprotocol_token(std::string_view offered) {
+  constexpr std::string_view prefix = "bearer.";
+  const auto found =
+      find_subprotocol(offered, [&](std::string_view p) { return p.starts_with(prefix); });
+  if (!found) return std::nullopt;
+  return found->substr(prefix.size());
+}
+
+bool offers_subprotocol(std::string_view offered, std::string_view protocol) {
+  return find_subprotocol(offered, [&](std::string_view p) { return p == protocol; }).has_value();
 }
 
 std::optional<Access> AccessPolicy::grant_of(std::string_view token) const {

@@ -54,6 +54,8 @@ class AccessPolicy {
 std::optional<std::string_view> bearer_token(std::string_view authorization);
 // The token offered as a `bearer.<token>` WebSocket subprotocol, if any.
 std::optional<std::string_view> subprotocol_token(std::string_view offered_protocols);
+// Whether Sec-WebSocket-Protocol lists exactly this subprotocol.
+bool offers_subprotocol(std::string_view offered_protocols, std::string_view protocol);
 // Equal strings, in a time that does not depend on where they first differ.
 bool constant_time_equal(std::string_view a, std::string_view b);
 

@@ -20,6 +20,7 @@
 
 #include "core/job/job_spec.hpp"
 #include "core/support/log.hpp"
+#include "server/access_policy.hpp"
 
 namespace coqueue::server {
 namespace {
@@ -390,16 +391,8 @@ awaitable<void> run_websocket_session(beast::tcp_stream& stream,
   ws.read_message_max(limits.max_message_bytes);
   // A browser that offers subprotocols (the token as `bearer.<token>`, next to `coqueue`) wants
   // one of them chosen; the token is never echoed back.
-  bool offered_coqueue = false;
-  std::string_view offered = upgrade[beast::http::field::sec_websocket_protocol];
-  while (!offered.empty()) {
-    const std::size_t comma = std::min(offered.find(','), offered.size());
-    std::string_view protocol = offered.substr(0, comma);
-    while (protocol.starts_with(' ')) protocol.remove_prefix(1);
-    while (protocol.ends_with(' ')) protocol.remove_suffix(1);
-    offered_coqueue |= protocol == "coqueue";
-    offered.remove_prefix(std::min(comma + 1, offered.size()));
-  }
+  const bool offered_coqueue =
+      offers_subprotocol(upgrade[beast::http::field::sec_websocket_protocol], "coqueue");
   ws.set_option(websocket::stream_base::decorator([offered_coqueue](websocket::response_type& res) {
     res.set(beast::http::field::server, "coqueue");
     if (offered_coqueue) res.set(beast::http::field::sec_websocket_protocol, "coqueue");

@@ -27,6 +27,7 @@ std::variant<ScheduleDefinition, std::string> parse_schedule_definition(
       auto parsed = CronExpression::parse(v.as_string());
       if (auto* error = std::get_if<std::string>(&parsed)) return "cron: " + *error;
       d.cron = std::string(v.as_string());
+      d.cron_expression = std::get<CronExpression>(std::move(parsed));
     } else if (key == "every_ms") {
       std::int64_t every = 0;
       if (read_json_int(v, "every_ms", min_every_ms, max_every_ms, every)) {
@@ -105,9 +106,8 @@ std::optional<SystemTime> next_tick(const ScheduleDefinition& d, SystemTime anch
     const auto k = (std::chrono::duration_cast<milliseconds>(after - anchor) / every) + 1;
     return anchor + every * k;
   }
-  auto parsed = CronExpression::parse(*d.cron);
-  if (std::holds_alternative<std::string>(parsed)) return std::nullopt;
-  return std::get<CronExpression>(parsed).next_after(after);
+  if (!d.cron_expression) return std::nullopt;
+  return d.cron_expression->next_after(after);
 }
 
 TickDecision decide_tick(const Schedule& s, SystemTime now) {

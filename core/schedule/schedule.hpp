@@ -27,8 +27,9 @@ enum class CatchUp { none, last };
 
 struct ScheduleDefinition {
   std::string name;
-  std::optional<std::string> cron;       // as given
-  std::optional<std::int64_t> every_ms;  // or a fixed interval
+  std::optional<std::string> cron;                // as given
+  std::optional<CronExpression> cron_expression;  // the same, parsed once (next_tick uses it)
+  std::optional<std::int64_t> every_ms;           // or a fixed interval
   std::string tz = "UTC";
   CatchUp catch_up = CatchUp::none;
   boost::json::value job;  // the body of POST /jobs to submit at each tick, as given
