@@ -13,6 +13,7 @@
 #include <boost/json/value_to.hpp>
 
 #include "tests/support/http_client.hpp"
+#include "tests/support/job_checks.hpp"
 #include "tests/support/redis_server.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/worker_process.hpp"
@@ -27,16 +28,6 @@ std::string str(const boost::json::value& v) {
   return boost::json::value_to<std::string>(v);
 }
 
-template <class Predicate>
-bool wait_until(Predicate done, std::chrono::milliseconds timeout) {
-  const auto until = Clock::now() + timeout;
-  while (Clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return done();
-}
-
 std::unique_ptr<ServerProcess> redis_server_process(const RedisServer& redis) {
   return std::make_unique<ServerProcess>(
       std::vector<std::string>{"--backend", "redis", "--redis", redis.url(), "--workers", "0"});
@@ -44,45 +35,6 @@ std::unique_ptr<ServerProcess> redis_server_process(const RedisServer& redis) {
 
 std::int64_t total(HttpClient& client, const char* status) {
   return client.get("/queues").json().at("totals").at(status).as_int64();
-}
-
-// job id -> the runs the workers started of it.
-std::map<std::string, int> starts_by_job(const std::vector<const ChildProcess*>& workers) {
-  std::map<std::string, int> starts;
-  for (const ChildProcess* w : workers) {
-    for (const auto& e : w->events("job.start")) ++starts[str(e.at("job_id"))];
-  }
-  return starts;
-}
-
-std::set<std::string> finished_ids(const ChildProcess& worker) {
-  std::set<std::string> ids;
-  for (const auto& e : worker.events("job.finish")) ids.insert(str(e.at("job_id")));
-  return ids;
-}
-
-// Every job of `ids` completes (within 30 s each; the first that does not fails the test and
-// ends the look). Returns how many there are.
-std::size_t expect_all_complete(HttpClient& client,
-                                const std::vector<std::vector<std::string>>& ids) {
-  std::size_t total = 0;
-  for (const auto& list : ids) {
-    total += list.size();
-    for (const std::string& id : list) {
-      HttpReply r;
-      const bool completed = wait_until(
-          [&] {
-            r = client.get("/jobs/" + id + "?wait_ms=1000");
-            return r.status == 200 && r.json().at("status") == "completed";
-          },
-          30s);
-      if (!completed) {
-        ADD_FAILURE() << id << " never completed: " << r.status << " " << r.body;
-        return total;
-      }
-    }
-  }
-  return total;
 }
 
 TEST(QueueProcesses, FourProducersAndFourWorkersRunEveryJobExactlyOnce) {
