@@ -1,8 +1,11 @@
 #include "server/http_session.hpp"
 
 #include <array>
+#include <memory>
+#include <optional>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -42,9 +45,54 @@ Method to_method(http::verb verb) {
   }
 }
 
-// The answer to a request that could not be read whole; nothing when the peer simply left or
-// was too slow, in which case the connection just closes.
-std::optional<Response> answer_for_read_error(const error_code& ec, const HttpSettings& settings) {
+// A deadline for reading a request. tcp_stream's own deadline closes the socket when it passes;
+// this one only cancels the read, so a client that began a request and then stalled can still
+// be told 408 before the connection closes.
+class ReadDeadline {
+ public:
+  ReadDeadline(asio::ip::tcp::socket& socket, std::chrono::milliseconds after)
+      : state_(std::make_shared<State>()), timer_(socket.get_executor(), after) {
+    // The state outlives this object: the handler may be queued when the object goes.
+    timer_.async_wait([state = state_, &socket](const error_code& ec) {
+      if (ec || !state->armed) return;
+      state->passed = true;
+      error_code ignored;
+      socket.cancel(ignored);
+    });
+  }
+  ~ReadDeadline() { state_->armed = false; }
+  ReadDeadline(const ReadDeadline&) = delete;
+  ReadDeadline& operator=(const ReadDeadline&) = delete;
+
+  bool passed() const { return state_->passed; }
+
+ private:
+  struct State {
+    bool armed = true;
+    bool passed = false;
+  };
+  std::shared_ptr<State> state_;
+  asio::steady_timer timer_;
+};
+
+// What part of a request was being read, and whether its deadline passed.
+struct ReadPhase {
+  std::string_view part;  // "headers" or "body"
+  std::chrono::milliseconds limit;
+  bool timed_out = false;
+  bool begun = false;  // some byte of the request had arrived
+};
+
+// The answer to a request that could not be read whole; nothing when the peer left, or when it
+// let the deadline pass before sending any byte of a request (an idle connection, not a request).
+std::optional<Response> answer_for_read_error(const error_code& ec, const HttpSettings& settings,
+                                              const ReadPhase& phase) {
+  if (phase.timed_out) {
+    if (!phase.begun) return std::nullopt;
+    return error_response(408, "request_timeout",
+                          "the request " + std::string(phase.part) + " did not arrive within " +
+                              std::to_string(phase.limit.count()) + " ms");
+  }
   if (ec == http::error::header_limit) {
     return error_response(431, "headers_too_large", "the request headers are too large");
   }
@@ -110,6 +158,25 @@ bool is_cross_site(const http::request<http::string_body>& message) {
   return !beast::iequals(authority, message[http::field::host]);
 }
 
+// The WebSocket handshake's own fields, checked before Beast sees them so that a bad handshake
+// gets the same JSON error as every other refusal (Beast would answer in plain text).
+std::optional<Response> websocket_handshake_refusal(const http::request<http::string_body>& m) {
+  if (m[http::field::sec_websocket_version] != "13") {
+    Response r = error_response(426, "upgrade_required",
+                                "the WebSocket handshake needs Sec-WebSocket-Version: 13");
+    r.headers.emplace_back("Sec-WebSocket-Version", "13");
+    return r;
+  }
+  // The key is 16 random bytes in base64: 24 characters ending in "==".
+  const beast::string_view key = m[http::field::sec_websocket_key];
+  if (key.size() != 24 || !key.ends_with("==")) {
+    return error_response(
+        400, "bad_request",
+        "the WebSocket handshake needs a Sec-WebSocket-Key of 16 bytes in base64");
+  }
+  return std::nullopt;
+}
+
 Request to_request(http::request<http::string_body>& message) {
   Request r;
   r.method = to_method(message.method());
@@ -146,12 +213,18 @@ awaitable<void> run_http_session(asio::ip::tcp::socket socket, SessionContext& c
     http::request_parser<http::string_body> parser;
     parser.header_limit(settings.header_limit);
     parser.body_limit(settings.body_limit);
-    stream.expires_after(settings.header_timeout);
+    stream.expires_never();
+    std::optional<ReadDeadline> header_deadline(std::in_place, stream.socket(),
+                                                settings.header_timeout);
     auto [header_ec, header_bytes] =
         co_await http::async_read_header(stream, buffer, parser, tuple_awaitable);
     tracked.set_idle(false);
+    const bool header_timed_out = header_deadline->passed();
+    header_deadline.reset();
     if (header_ec) {
-      if (auto answer = answer_for_read_error(header_ec, settings)) {
+      const bool begun = parser.got_some() || buffer.size() > 0;
+      const ReadPhase phase{"headers", settings.header_timeout, header_timed_out, begun};
+      if (auto answer = answer_for_read_error(header_ec, settings, phase)) {
         co_await write_response(stream, *answer, 11, false, settings.write_timeout);
         co_await linger_close(stream, settings.linger_time);
       }
@@ -161,6 +234,15 @@ awaitable<void> run_http_session(asio::ip::tcp::socket socket, SessionContext& c
     // A declared Content-Length over the limit fails in async_read_header above (body_limit),
     // so no byte of such a body is read before the 413.
     const unsigned version = parser.get().version();
+    // Only chunked is a transfer coding we can read; with another one the body's end is
+    // unknown, so the request is refused (RFC 9112, 6.3) rather than read up to EOF.
+    if (parser.get().count(http::field::transfer_encoding) > 0 && !parser.chunked()) {
+      const Response refusal = error_response(
+          400, "bad_request", "Transfer-Encoding other than chunked is not supported");
+      co_await write_response(stream, refusal, version, false, settings.write_timeout);
+      co_await linger_close(stream, settings.linger_time);
+      break;
+    }
     if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
       http::response<http::empty_body> go_on{http::status::continue_, version};
       stream.expires_after(settings.write_timeout);
@@ -168,11 +250,16 @@ awaitable<void> run_http_session(asio::ip::tcp::socket socket, SessionContext& c
       if (ec) break;
     }
     if (!parser.is_done()) {
-      stream.expires_after(settings.body_timeout);
+      stream.expires_never();  // the 100 Continue's write deadline no longer applies
+      std::optional<ReadDeadline> body_deadline(std::in_place, stream.socket(),
+                                                settings.body_timeout);
       auto [body_ec, body_bytes] =
           co_await http::async_read(stream, buffer, parser, tuple_awaitable);
+      const bool body_timed_out = body_deadline->passed();
+      body_deadline.reset();
       if (body_ec) {
-        if (auto answer = answer_for_read_error(body_ec, settings)) {
+        const ReadPhase phase{"body", settings.body_timeout, body_timed_out, true};
+        if (auto answer = answer_for_read_error(body_ec, settings, phase)) {
           co_await write_response(stream, *answer, version, false, settings.write_timeout);
           co_await linger_close(stream, settings.linger_time);
         }
@@ -190,6 +277,10 @@ awaitable<void> run_http_session(asio::ip::tcp::socket socket, SessionContext& c
         const Response refusal = error_response(
             403, "cross_origin", "a page of another origin may not open this WebSocket");
         co_await write_response(stream, refusal, version, false, settings.write_timeout);
+        break;
+      }
+      if (auto refusal = websocket_handshake_refusal(parser.get())) {
+        co_await write_response(stream, *refusal, version, false, settings.write_timeout);
         break;
       }
       if (auto refusal =

@@ -3,6 +3,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "core/support/text_excerpt.hpp"
+
 namespace coqueue::server {
 
 Response json_response(unsigned status, const boost::json::value& body) {
@@ -23,7 +25,7 @@ Response error_response(unsigned status, std::string_view code, std::string_view
 
 Response job_not_found(std::string_view id) {
   std::string message = "no job with id '";
-  message += id;
+  message += text_excerpt(id);
   message += "'";
   return error_response(404, "job_not_found", message);
 }

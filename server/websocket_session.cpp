@@ -20,6 +20,7 @@
 
 #include "core/job/job_spec.hpp"
 #include "core/support/log.hpp"
+#include "core/support/text_excerpt.hpp"
 #include "server/access_policy.hpp"
 
 namespace coqueue::server {
@@ -183,7 +184,8 @@ class Session {
       if (state->closed || state->overflowed) co_return;
       if (r.status == 404) {
         state->jobs.erase(id);
-        push(state, error_event("job_not_found", "no job with id '" + id + "'"), limits);
+        push(state, error_event("job_not_found", "no job with id '" + text_excerpt(id) + "'"),
+             limits);
       } else if (r.status != 200) {
         push(state, error_event("backend_unavailable", "the job could not be read now"), limits);
       } else {

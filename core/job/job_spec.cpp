@@ -3,6 +3,7 @@
 #include <boost/json/object.hpp>
 
 #include "core/job/json_int.hpp"
+#include "core/support/text_excerpt.hpp"
 
 namespace coqueue {
 namespace {
@@ -96,7 +97,7 @@ JobSpecResult parse_job_spec(const boost::json::value& body, const JobSpecLimits
       }
       spec.idempotency_key = std::string(k);
     } else {
-      return error(job_errc::unknown_field, "unknown field '" + std::string(key) + "'");
+      return error(job_errc::unknown_field, "unknown field '" + text_excerpt(key) + "'");
     }
   }
   if (!has_type) return error(job_errc::missing_field, "type is required");

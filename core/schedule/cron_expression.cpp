@@ -5,6 +5,8 @@
 #include <chrono>
 #include <vector>
 
+#include "core/support/text_excerpt.hpp"
+
 namespace coqueue {
 namespace {
 
@@ -56,7 +58,7 @@ std::optional<int> value_of(std::string_view text, const FieldSpec& spec) {
 template <std::size_t N>
 std::optional<std::string> parse_field(std::string_view text, const FieldSpec& spec,
                                        std::bitset<N>& bits, bool& restricted) {
-  const std::string where = std::string("the ") + spec.name + " field '" + std::string(text) + "'";
+  const std::string where = std::string("the ") + spec.name + " field '" + text_excerpt(text) + "'";
   if (text.empty()) return where + " is empty";
   // As in Vixie cron, a field that starts with * (even */2) does not count as restricted.
   restricted = !(text.starts_with('*') || text.starts_with('?'));
@@ -111,7 +113,7 @@ std::variant<CronExpression, std::string> CronExpression::parse(std::string_view
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
   if (text.starts_with('@')) {
     const std::string_view expanded = macro(text);
-    if (expanded.empty()) return "unknown cron macro '" + std::string(text) + "'";
+    if (expanded.empty()) return "unknown cron macro '" + text_excerpt(text) + "'";
     text = expanded;
   }
   std::vector<std::string_view> fields;

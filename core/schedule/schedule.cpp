@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 
 #include "core/job/json_int.hpp"
+#include "core/support/text_excerpt.hpp"
 
 namespace coqueue {
 namespace {
@@ -54,7 +55,7 @@ std::variant<ScheduleDefinition, std::string> parse_schedule_definition(
       }
       d.job = v;
     } else {
-      return "unknown field '" + std::string(key) + "'";
+      return "unknown field '" + text_excerpt(key) + "'";
     }
   }
   if (d.cron.has_value() == d.every_ms.has_value()) return "give exactly one of cron and every_ms";

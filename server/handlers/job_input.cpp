@@ -1,6 +1,8 @@
 #include "server/handlers/job_input.hpp"
 
 #include <cctype>
+#include <cmath>
+#include <vector>
 
 #include <boost/json/parse.hpp>
 
@@ -24,6 +26,23 @@ unsigned status_for(job_errc e) {
   return e == job_errc::unknown_type || e == job_errc::invalid_payload ? 422 : 400;
 }
 
+// JSON has no limit on numbers, but a double does: 1e400 parses to infinity, which no JSON
+// can carry back out. Such a body is refused rather than stored as something else.
+bool holds_non_finite_number(const boost::json::value& root) {
+  std::vector<const boost::json::value*> pending{&root};
+  while (!pending.empty()) {
+    const boost::json::value* v = pending.back();
+    pending.pop_back();
+    if (v->is_double() && !std::isfinite(v->get_double())) return true;
+    if (v->is_array()) {
+      for (const auto& item : v->get_array()) pending.push_back(&item);
+    } else if (v->is_object()) {
+      for (const auto& field : v->get_object()) pending.push_back(&field.value());
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::variant<boost::json::value, Response> read_json_body(const Context& ctx,
@@ -38,6 +57,10 @@ std::variant<boost::json::value, Response> read_json_body(const Context& ctx,
   boost::json::value body = boost::json::parse(request.body, ec, {}, options);
   if (ec)
     return error_response(400, "malformed_json", "the body is not valid JSON: " + ec.message());
+  if (holds_non_finite_number(body)) {
+    return error_response(400, "malformed_json",
+                          "the body holds a number too large for a double (such as 1e400)");
+  }
   return body;
 }
 

@@ -2,6 +2,7 @@
 
 #include <boost/json/array.hpp>
 
+#include "core/support/text_excerpt.hpp"
 #include "server/handlers/handlers.hpp"
 #include "server/handlers/job_input.hpp"
 #include "server/response.hpp"
@@ -16,7 +17,8 @@ std::optional<Response> bad_name(const std::string& name) {
 }
 
 Response schedule_not_found(const std::string& name) {
-  return error_response(404, "schedule_not_found", "no schedule named '" + name + "'");
+  return error_response(404, "schedule_not_found",
+                        "no schedule named '" + text_excerpt(name) + "'");
 }
 
 }  // namespace
