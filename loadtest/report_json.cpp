@@ -48,7 +48,9 @@ json::object process_json(const ProcessUsage& p, int cores) {
           {"cpu_percent", num(p.cpu_percent)},
           {"cpu_percent_of_machine", num(cores > 0 ? p.cpu_percent / cores : 0.0)},
           {"cpu_seconds", num(p.cpu_seconds)},
-          {"rss_mb", num(p.rss_mb)}};
+          {"rss_mb", num(p.rss_mb)},
+          {"rss_mb_start", num(p.rss_mb_start)},
+          {"rss_mb_end", num(p.rss_mb_end)}};
 }
 
 json::object role_json(const RoleUsage& r) {

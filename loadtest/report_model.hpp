@@ -29,7 +29,9 @@ struct ProcessUsage {
   int pid = 0;
   double cpu_percent = 0;  // user+sys over the measuring window, % of one core
   double cpu_seconds = 0;
-  double rss_mb = 0;  // peak resident set over the window
+  double rss_mb = 0;        // peak resident set over the window
+  double rss_mb_start = 0;  // resident set as the window opened and as it closed: their
+  double rss_mb_end = 0;    // difference over a long window is what a soak looks at
 };
 
 // The processes of one role in a step, summed and at their worst.

@@ -94,7 +94,10 @@ std::vector<ProcessUsage> ResourceSampler::usage() const {
           static_cast<double>(t.last->cpu_ticks - t.first->cpu_ticks) / ticks_per_second;
       u.cpu_percent = 100.0 * u.cpu_seconds / window;
     }
-    u.rss_mb = static_cast<double>(t.peak_rss) / (1024.0 * 1024.0);
+    constexpr double mib = 1024.0 * 1024.0;
+    u.rss_mb = static_cast<double>(t.peak_rss) / mib;
+    if (t.first) u.rss_mb_start = static_cast<double>(t.first->rss_bytes) / mib;
+    if (t.last) u.rss_mb_end = static_cast<double>(t.last->rss_bytes) / mib;
     out.push_back(std::move(u));
   }
   return out;

@@ -161,6 +161,8 @@ TEST(ResourceSampler, PeakMemoryIsWhatSampleSawEvenAfterTheChildFreedIt) {
   // Only sample() could have seen the 64 MB: both ends of the window read a small process.
   EXPECT_LT(static_cast<double>(now->rss_bytes) / (1024.0 * 1024.0), 60.0);
   EXPECT_GE(sampler.usage().at(0).rss_mb, 60.0);
+  EXPECT_LT(sampler.usage().at(0).rss_mb_start, 60.0);
+  EXPECT_LT(sampler.usage().at(0).rss_mb_end, 60.0);
 }
 
 TEST(ResourceSampler, ASleepingChildUsesAlmostNoCpu) {
