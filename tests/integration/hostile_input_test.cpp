@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -387,6 +388,34 @@ TEST_F(HostileInputTest, BadWebSocketMessagesGetAnErrorAndTheSocketGoesOn) {
   }
   ws.send(R"({"submit": {"type": "echo", "payload": 1}})");
   EXPECT_TRUE(ws.receive_event("submitted", 5s));
+}
+
+}  // namespace
+}  // namespace coqueue::test
+
+namespace coqueue::test {
+namespace {
+
+// A payload is data: at the default log level no line of the server or of the workers running
+// its jobs holds any of it, whether the job completes, is cancelled, or is refused.
+TEST(JobPayloads, AreNeverLoggedAtInfoLevel) {
+  ServerProcess server({"--backend", "memory", "--workers", "2", "--log-level", "info"});
+  HttpClient client(server.port());
+  const std::string marker = "PAYLOAD-MARKER-7f3a";
+  const std::string completed =
+      client.submit(R"({"type":"echo","payload":{"secret":")" + marker + R"("}})");
+  const std::string cancelled =
+      client.submit(R"({"type":"echo","delay_ms":60000,"payload":[")" + marker + R"("]})");
+  EXPECT_EQ(client.request("DELETE", "/jobs/" + cancelled).status, 200u);
+  EXPECT_EQ(
+      client.post_json("/jobs", R"({"type":"sleep","payload":{"ms":")" + marker + R"("}})").status,
+      422u);
+  EXPECT_EQ(client.get("/jobs/" + completed + "?wait_ms=5000").json().at("status"), "completed");
+  server.process().signal(SIGTERM);
+  ASSERT_EQ(server.process().wait_exit(10s), 0);
+  const std::string log = server.process().output();
+  EXPECT_NE(log.find("server.stopped"), std::string::npos) << log;  // the log is complete
+  EXPECT_EQ(log.find(marker), std::string::npos) << log;
 }
 
 }  // namespace
