@@ -19,6 +19,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "core/job/job_spec.hpp"
+#include "core/job/stored_json.hpp"
 #include "core/support/log.hpp"
 #include "core/support/text_excerpt.hpp"
 #include "server/access_policy.hpp"
@@ -190,7 +191,7 @@ class Session {
         push(state, error_event("backend_unavailable", "the job could not be read now"), limits);
       } else {
         boost::system::error_code ec;
-        const boost::json::value record = boost::json::parse(r.body, ec);
+        const boost::json::value record = parse_stored_json(r.body, ec);
         const auto* status = ec ? nullptr : record.as_object().if_contains("status");
         std::string_view s;  // not `cond ? as_string() : ""`: that makes a temporary string
         if (status != nullptr && status->is_string()) s = status->as_string();

@@ -19,7 +19,12 @@ std::optional<JsonIntError> read_json_int(const boost::json::value& v, std::stri
     n = static_cast<std::int64_t>(v.get_uint64());
   } else if (v.is_double() && std::trunc(v.get_double()) == v.get_double()) {
     const double d = v.get_double();
-    if (d < static_cast<double>(min) || d > static_cast<double>(max)) return out_of_range();
+    // 2^63 is past int64's range, yet it is what static_cast<double>(INT64_MAX) rounds to: with
+    // max near the top, the bound alone would let it through to an undefined conversion.
+    constexpr double past_int64 = 9223372036854775808.0;  // 2^63
+    if (d < static_cast<double>(min) || d > static_cast<double>(max) || d >= past_int64) {
+      return out_of_range();
+    }
     n = static_cast<std::int64_t>(d);
   } else {
     return JsonIntError{job_errc::wrong_type, std::string(field) + " must be an integer"};

@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "core/job/stored_json.hpp"
 #include "core/queue/redis_broker.hpp"
 #include "core/queue/redis_keys.hpp"
 #include "core/support/time.hpp"
@@ -34,7 +35,7 @@ std::optional<Schedule> schedule_from_hash(std::string name, const redis::RespVa
   }
   if (!f.contains("def")) return std::nullopt;
   boost::system::error_code ec;
-  const boost::json::value def = boost::json::parse(f["def"], ec);
+  const boost::json::value def = parse_stored_json(f["def"], ec);
   if (ec) return std::nullopt;
   auto parsed = parse_schedule_definition(std::move(name), def);
   if (!std::holds_alternative<ScheduleDefinition>(parsed)) return std::nullopt;

@@ -4,6 +4,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include "core/job/stored_json.hpp"
+
 namespace coqueue {
 namespace {
 
@@ -22,7 +24,7 @@ std::optional<SystemTime> to_time(const std::string& text) {
 
 boost::json::value to_json_value(const std::string& text) {
   boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(text, ec);
+  boost::json::value v = parse_stored_json(text, ec);
   return ec ? boost::json::value(text) : v;  // never fails a read over one bad field
 }
 

@@ -229,6 +229,38 @@ TYPED_TEST(BrokerContractTest, CompleteStoresTheResultAndWakesWaiters) {
   EXPECT_TRUE(done.finished_at);
 }
 
+// The API accepts bodies nested 64 levels deep; what it stores comes back as it went in,
+// payload, result and schedule alike (not as a string, which a reader with a smaller depth
+// limit would fall back to).
+TYPED_TEST(BrokerContractTest, DeeplyNestedJsonComesBackAsItWentIn) {
+  std::string deep_text = "[";
+  for (int i = 0; i < 60; ++i) deep_text += "[";
+  deep_text += "1";
+  for (int i = 0; i < 61; ++i) deep_text += "]";
+  boost::json::parse_options deep_enough;
+  deep_enough.max_depth = 100;
+  const boost::json::value deep = boost::json::parse(deep_text, {}, deep_enough);
+  JobSpec spec = this->spec();
+  spec.payload = deep;
+  const Job job = this->enqueue(spec);
+  EXPECT_EQ(this->get(job.id).payload, deep);
+  const auto claimed = this->claim();
+  ASSERT_TRUE(claimed);
+  EXPECT_EQ(claimed->payload, deep);
+  test::run(this->io, this->broker().complete(job.id, "w1", deep));
+  EXPECT_EQ(this->get(job.id).result, deep);
+
+  auto parsed = parse_schedule_definition(
+      "deep", boost::json::parse(
+                  R"({"every_ms": 1000, "job": {"type": "echo", "payload": )" + deep_text + "}}",
+                  {}, deep_enough));
+  ASSERT_TRUE(std::holds_alternative<ScheduleDefinition>(parsed));
+  test::run(this->io, this->broker().put_schedule(std::get<ScheduleDefinition>(parsed)));
+  const auto stored = test::run(this->io, this->broker().schedules());
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].definition.job.at("payload"), deep);
+}
+
 TYPED_TEST(BrokerContractTest, OnlyTheHolderMayFinishARun) {
   const Job job = this->enqueue(this->spec());
   this->claim({"default"}, "w1");
