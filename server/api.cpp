@@ -59,6 +59,10 @@ awaitable<void> Api::sample_queues_periodically() {
   stop_sampling_ = nullptr;
 }
 
+MetricsSnapshot Api::metrics_snapshot() const {
+  return {.http = http_metrics_, .redis = broker_.redis_metrics()};
+}
+
 awaitable<Response> Api::handle(Request request) {
   const auto started = std::chrono::steady_clock::now();
   std::string_view route = "unmatched";
@@ -123,8 +127,8 @@ awaitable<Response> Api::answer(Request request, std::string_view& route_label, 
 
 awaitable<Response> Api::dispatch(const RouteMatch& match, Request request,
                                   boost::urls::url_view target) {
-  const handlers::Context ctx{broker_,        types_,        settings_,
-                              shutting_down_, http_metrics_, queue_rates_};
+  const handlers::Context ctx{broker_,       types_,       settings_, shutting_down_,
+                              http_metrics_, queue_rates_, threads_};
   switch (match.id) {
     case RouteId::submit_job: co_return co_await handlers::submit_job(ctx, std::move(request));
     case RouteId::submit_batch: co_return co_await handlers::submit_batch(ctx, std::move(request));

@@ -16,12 +16,15 @@
 #include "server/advertised_types.hpp"
 #include "server/http_message.hpp"
 #include "server/http_metrics.hpp"
+#include "server/metrics_snapshot.hpp"
 #include "server/queue_rates.hpp"
 #include "server/router.hpp"
 #include "server/stats_feed.hpp"
 #include "worker/registry.hpp"
 
 namespace coqueue::server {
+
+class ServerThreads;
 
 struct ApiSettings {
   std::set<std::string> extra_types;           // accepted without a handler here (--types)
@@ -48,6 +51,11 @@ class Api {
   // figures.
   awaitable<void> sample_queues_periodically();
 
+  // This thread's request and Redis client figures.
+  MetricsSnapshot metrics_snapshot() const;
+  // With --threads: the process's threads, whose figures GET /metrics sums.
+  void set_threads(const ServerThreads* threads) { threads_ = threads; }
+
   Broker& broker() { return broker_; }
   const AccessPolicy& access() const { return access_; }
   StatsFeed& stats_feed() { return stats_feed_; }
@@ -63,6 +71,7 @@ class Api {
   AccessPolicy access_;
   bool shutting_down_ = false;
   HttpMetrics http_metrics_;
+  const ServerThreads* threads_ = nullptr;
   QueueRates queue_rates_;
   std::function<void()> stop_sampling_;
   StatsFeed stats_feed_{*this};

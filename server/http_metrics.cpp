@@ -16,6 +16,15 @@ void HttpMetrics::observe(std::string_view route, unsigned status, double second
   it->second.observe(seconds);
 }
 
+void HttpMetrics::add(const HttpMetrics& other) {
+  for (const auto& [key, n] : other.requests_) requests_[key] += n;
+  for (const auto& [route, h] : other.durations_) {
+    auto it = durations_.find(route);
+    if (it == durations_.end()) it = durations_.emplace(route, duration_bounds).first;
+    it->second.add(h);
+  }
+}
+
 void HttpMetrics::write(PrometheusText& out) const {
   out.family("coqueue_http_requests_total", "counter",
              "HTTP requests answered by this server, by route and status code.");

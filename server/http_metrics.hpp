@@ -18,6 +18,8 @@ class HttpMetrics {
   // `route`: route_name() of the matched route, or "unmatched".
   void observe(std::string_view route, unsigned status, double seconds);
   void write(PrometheusText& out) const;
+  // Adds another thread's figures (--threads: each thread counts its own requests).
+  void add(const HttpMetrics& other);
 
  private:
   std::map<std::pair<std::string, unsigned>, std::uint64_t> requests_;

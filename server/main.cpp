@@ -2,15 +2,23 @@
 
 #include <cstdio>
 #include <iostream>
-#include <optional>
+#include <memory>
+#include <thread>
+#include <vector>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "core/support/log.hpp"
 #include "core/support/run_until_stopped.hpp"
 #include "server/backend_probe.hpp"
 #include "server/server_app.hpp"
 #include "server/server_config.hpp"
+#include "server/server_threads.hpp"
 
 int main(int argc, char** argv) {
   using namespace coqueue;
@@ -47,25 +55,81 @@ int main(int argc, char** argv) {
                   "stops; worker processes cannot reach them. Use --backend redis to refuse "
                   "this."}});
       config.backend = "memory";
+      if (config.threads > 1) {
+        log::error("server.start_failed",
+                   {{"error", "--threads above 1 needs Redis, and Redis does not answer"}});
+        return 1;
+      }
     }
   }
 
-  asio::io_context io(1);
-  std::optional<server::ServerApp> app;
+  // One io_context per thread; the first thread is this one, and it also takes the signals.
+  const std::size_t thread_count = config.threads;
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::vector<std::unique_ptr<server::ServerApp>> apps;
+  server::ServerThreads threads;
   try {
-    app.emplace(io, config);
+    for (std::size_t i = 0; i < thread_count; ++i) {
+      server::ServerConfig own = config;
+      if (thread_count > 1) {
+        own.reuse_port = true;
+        // The connection cap is the process's, shared out.
+        own.http.max_connections =
+            std::max<std::size_t>(1, config.http.max_connections / thread_count);
+      }
+      if (i > 0) {
+        own.listen_port = apps[0]->port();  // the port the first one bound, even for port 0
+        own.workers = 0;                    // in-process workers, alerts: the first thread's
+        own.alerts.url.clear();
+        own.cpu_threads = 1;
+      }
+      contexts.push_back(std::make_unique<asio::io_context>(1));
+      apps.push_back(std::make_unique<server::ServerApp>(*contexts.back(), own));
+      threads.add(apps.back()->get_executor(), apps.back()->api());
+    }
   } catch (const std::exception& e) {
     log::error("server.start_failed", {{"listen", cli.get("listen")}, {"error", e.what()}});
     return 1;
   }
-  app->start();
+  for (auto& app : apps) {
+    if (thread_count > 1) app->join(threads);
+    app->start();
+  }
+  std::vector<std::thread> runners;
+  for (std::size_t i = 1; i < thread_count; ++i) {
+    runners.emplace_back([&io = *contexts[i]] { io.run(); });
+  }
   log::info("server.listening", {{"address", config.listen_host},
-                                 {"port", app->port()},
+                                 {"port", apps[0]->port()},
                                  {"backend", config.backend},
-                                 {"workers", config.workers}});
+                                 {"workers", config.workers},
+                                 {"threads", thread_count}});
 
+  asio::io_context& main_io = *contexts[0];
   const int exit_code = run_until_stopped(
-      io, "server", [&] { return app->shutdown(); }, [] { log::warn("server.forced_stop"); });
-  app.reset();
+      main_io, "server",
+      [&]() -> coqueue::awaitable<void> {
+        // Every thread stops at once, each on its own thread, within the same grace.
+        std::size_t others_left = thread_count - 1;
+        asio::steady_timer all_done(main_io, asio::steady_timer::time_point::max());
+        for (std::size_t i = 1; i < thread_count; ++i) {
+          asio::co_spawn(*contexts[i], apps[i]->shutdown(), [&](std::exception_ptr) {
+            asio::post(main_io, [&] {
+              --others_left;
+              all_done.cancel();
+            });
+          });
+        }
+        co_await apps[0]->shutdown();
+        while (others_left > 0) {
+          // Cancelled (an error code, not an exception) each time a thread reports.
+          [[maybe_unused]] auto [ec] =
+              co_await all_done.async_wait(asio::as_tuple(asio::use_awaitable));
+        }
+      },
+      [] { log::warn("server.forced_stop"); });
+  for (std::size_t i = 1; i < thread_count; ++i) contexts[i]->stop();
+  for (auto& runner : runners) runner.join();
+  apps.clear();
   return exit_code;
 }

@@ -13,6 +13,7 @@
 #include "server/connection_tracker.hpp"
 #include "server/listener.hpp"
 #include "server/server_config.hpp"
+#include "server/server_threads.hpp"
 #include "worker/cpu_pool.hpp"
 #include "worker/processor.hpp"
 #include "worker/registry.hpp"
@@ -28,6 +29,10 @@ class ServerApp {
 
   void start();
   unsigned short port() const { return listener_->port(); }
+  executor get_executor() const { return ex_; }
+  const Api& api() const { return *api_; }
+  // With --threads: every thread of the process, for GET /metrics to sum.
+  void join(const ServerThreads& threads) { api_->set_threads(&threads); }
 
   // Stop accepting, let in-flight requests and jobs finish within the grace period, then return.
   awaitable<void> shutdown();

@@ -22,6 +22,9 @@ void declare_server_options(CommandLine& cli) {
           "job types to accept besides the built-in ones and those workers advertise, "
           "comma-separated (for submitting before any worker of that type is up)");
   cli.add("cpu-threads", "0", "threads for CPU-heavy jobs (0: one per core)");
+  cli.add("threads", "1",
+          "threads serving HTTP, each with its own Redis connections, on the shared port (more "
+          "than 1 needs the Redis backend)");
   cli.add("grace", "30s", "at SIGTERM, how long in-flight requests and jobs may take to finish");
   cli.add("max-body", "1MiB", "largest request body accepted (413 beyond)");
   cli.add("max-header", "16KiB", "largest request header block accepted (431 beyond)");
@@ -96,6 +99,10 @@ std::variant<ServerConfig, std::string> read_server_config(const CommandLine& cl
   }
   if (c.queues.empty()) return "--queues must name at least one queue";
   c.cpu_threads = static_cast<std::size_t>(r.integer("cpu-threads", 0, 1024));
+  c.threads = static_cast<std::size_t>(r.integer("threads", 1, 256));
+  if (c.threads > 1 && c.backend == "memory") {
+    return "--threads above 1 needs the Redis backend: the embedded queue lives in one thread";
+  }
   for (const std::string& type : r.list("types")) {
     if (!is_valid_type_name(type, c.api.job_limits.max_type_length)) {
       return "--types has a bad job type name '" + type + "'";

@@ -28,6 +28,9 @@ struct ServerConfig {
   bool workers_given = false;
   std::vector<std::string> queues{"default"};
   std::size_t cpu_threads = 0;  // 0: one per core
+  // Threads serving HTTP, each with its own Redis connections and listener on the shared port
+  // (more than one needs Redis: the embedded queue lives in one thread).
+  std::size_t threads = 1;
   std::chrono::milliseconds grace{30'000};
   log::Settings log;
   HttpSettings http;

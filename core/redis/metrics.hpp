@@ -20,6 +20,23 @@ struct Metrics {
   // Round trips of completed requests, from write to last reply: bucket i counts those under
   // 2^i microseconds (the last bucket takes the rest).
   std::array<std::uint64_t, 24> round_trip_us_log2{};
+
+  // Adds another client's figures (a server with several threads has a client per thread).
+  Metrics& operator+=(const Metrics& other) {
+    requests += other.requests;
+    commands += other.commands;
+    writes += other.writes;
+    replies += other.replies;
+    error_replies += other.error_replies;
+    pushes += other.pushes;
+    timeouts += other.timeouts;
+    connects += other.connects;
+    disconnects += other.disconnects;
+    for (std::size_t i = 0; i < round_trip_us_log2.size(); ++i) {
+      round_trip_us_log2[i] += other.round_trip_us_log2[i];
+    }
+    return *this;
+  }
 };
 
 }  // namespace coqueue::redis

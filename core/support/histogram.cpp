@@ -14,6 +14,14 @@ void Histogram::observe(double value) {
   sum_ += value;
 }
 
+void Histogram::add(const Histogram& other) {
+  for (std::size_t i = 0; i < buckets_.size() && i < other.buckets_.size(); ++i) {
+    buckets_[i] += other.buckets_[i];
+  }
+  count_ += other.count_;
+  sum_ += other.sum_;
+}
+
 std::vector<std::uint64_t> Histogram::cumulative() const {
   std::vector<std::uint64_t> out(buckets_.size());
   std::uint64_t running = 0;

@@ -13,6 +13,8 @@ class Histogram {
   explicit Histogram(std::vector<double> bounds);
 
   void observe(double value);
+  // Adds the observations of `other`, which has the same bounds.
+  void add(const Histogram& other);
 
   const std::vector<double>& bounds() const { return bounds_; }
   // Observations at or under bounds()[i]; the last entry counts every observation (+Inf).

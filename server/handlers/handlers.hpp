@@ -21,6 +21,7 @@ struct Context {
   bool shutting_down;
   const HttpMetrics& http_metrics;
   QueueRates& queue_rates;
+  const ServerThreads* threads;  // with --threads, to sum every thread's figures; else null
 };
 
 constexpr std::size_t max_batch_jobs = 1000;

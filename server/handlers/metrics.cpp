@@ -1,6 +1,7 @@
-// GET /metrics: Prometheus text. This server's HTTP requests; and from the backend, shared by
-// every server: jobs by queue and status, runs by queue, type and outcome with their durations,
-// recovery times of lost runs; the Redis client's round trips and reconnects.
+// GET /metrics: Prometheus text. This server's HTTP requests (every thread's, with --threads);
+// and from the backend, shared by every server: jobs by queue and status, runs by queue, type
+// and outcome with their durations, recovery times of lost runs; the Redis client's round trips
+// and reconnects.
 
 #include <array>
 #include <cmath>
@@ -12,6 +13,7 @@
 #include "server/handlers/handlers.hpp"
 #include "server/live_workers.hpp"
 #include "server/prometheus_text.hpp"
+#include "server/server_threads.hpp"
 
 namespace coqueue::server::handlers {
 namespace {
@@ -118,7 +120,14 @@ void write_redis(PrometheusText& out, const redis::Metrics& m) {
 
 awaitable<Response> metrics(Context ctx) {
   PrometheusText out;
-  ctx.http_metrics.write(out);
+  MetricsSnapshot process;
+  if (ctx.threads != nullptr) {
+    process = co_await ctx.threads->gather();
+  } else {
+    process.http = ctx.http_metrics;
+    process.redis = ctx.broker.redis_metrics();
+  }
+  process.http.write(out);
   bool backend_up = true;
   try {
     const QueueStats stats = co_await ctx.broker.stats();
@@ -133,7 +142,7 @@ awaitable<Response> metrics(Context ctx) {
   out.family("coqueue_backend_up", "gauge",
              "1 when the backend answered this scrape; 0 when the queue figures are missing.");
   out.sample("coqueue_backend_up", {}, backend_up ? 1 : 0);
-  if (const auto redis = ctx.broker.redis_metrics()) write_redis(out, *redis);
+  if (process.redis) write_redis(out, *process.redis);
 
   Response r;
   r.body = out.text();

@@ -1,0 +1,146 @@
+// coqueue-server --threads N: N threads, each with its own listener on the shared port, Redis
+// connections and Api, in one process. These tests also run in the ThreadSanitizer build
+// (label `threads`), where the server under test is built with TSan too.
+
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <boost/json/value_to.hpp>
+
+#include "tests/support/http_client.hpp"
+#include "tests/support/job_checks.hpp"
+#include "tests/support/redis_server.hpp"
+#include "tests/support/server_process.hpp"
+#include "tests/support/websocket_client.hpp"
+#include "tests/support/worker_process.hpp"
+
+namespace coqueue::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::unique_ptr<ServerProcess> threaded_server(const RedisServer& redis, int threads) {
+  return std::make_unique<ServerProcess>(
+      std::vector<std::string>{"--backend", "redis", "--redis", redis.url(), "--workers", "0",
+                               "--threads", std::to_string(threads)});
+}
+
+// The value of the sample whose line starts with `series`, or -1.
+double sample(const std::string& text, const std::string& series) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
+  }
+  return -1;
+}
+
+std::size_t thread_count(pid_t pid) {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& task :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    ++n;
+  }
+  return n;
+}
+
+// Many clients on their own connections: the kernel spreads them over the threads' listeners.
+// Every job completes, and GET /metrics, answered by whichever thread, counts the requests of
+// all of them.
+TEST(ServerThreads, TwoThreadsShareOnePortAndEveryRequestIsCounted) {
+  constexpr int clients = 16;
+  constexpr int jobs_each = 50;
+  RedisServer redis;
+  auto server = threaded_server(redis, 2);
+  WorkerProcess worker(redis.url(), {"--concurrency", "16"});
+  EXPECT_GE(thread_count(server->process().pid()), 2u);
+
+  std::atomic<int> completed{0};
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&] {
+      HttpClient client(server->port());
+      for (int i = 0; i < jobs_each; ++i) {
+        const std::string id = client.submit(R"({"type":"echo","payload":{"i":1}})");
+        const HttpReply r = client.get("/jobs/" + id + "?wait_ms=10000");
+        if (r.status == 200 && r.json().at("status") == "completed") ++completed;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(completed, clients * jobs_each);
+
+  for (int scrape = 0; scrape < 4; ++scrape) {  // fresh connections, so any thread may answer
+    HttpClient client(server->port());
+    const std::string text = client.get("/metrics").body;
+    EXPECT_EQ(sample(text, R"(coqueue_http_requests_total{route="submit_job",code="202"})"),
+              clients * jobs_each)
+        << text;
+    EXPECT_EQ(sample(text, R"(coqueue_http_requests_total{route="get_job",code="200"})"),
+              clients * jobs_each);
+    // Both threads' Redis clients: at least a connect each (command, subscriber, blocking).
+    EXPECT_GE(sample(text, "coqueue_redis_connects_total"), 2);
+  }
+}
+
+TEST(ServerThreads, MoreThanOneNeedsRedis) {
+  ChildProcess server(COQUEUE_SERVER_BIN, {"--backend", "memory", "--threads", "2"});
+  EXPECT_EQ(server.wait_exit(10s), 2);
+  EXPECT_NE(server.output().find("--threads above 1 needs the Redis backend"), std::string::npos)
+      << server.output();
+}
+
+// A completion reaches a WebSocket whichever thread holds it and whichever took the job.
+TEST(ServerThreads, AWebSocketOnAnyThreadHearsOfItsJobs) {
+  RedisServer redis;
+  auto server = threaded_server(redis, 3);
+  WorkerProcess worker(redis.url(), {"--concurrency", "8"});
+  std::vector<std::unique_ptr<WebSocketClient>> sockets;
+  for (int i = 0; i < 6; ++i) {
+    sockets.push_back(std::make_unique<WebSocketClient>(server->port()));
+    sockets.back()->send(R"({"subscribe_queue": "default"})");
+    ASSERT_TRUE(sockets.back()->receive_event("subscribed", 5s));
+  }
+  HttpClient client(server->port());
+  const std::string id = client.submit(R"({"type":"echo","payload":7})");
+  for (auto& ws : sockets) {
+    bool heard = false;
+    for (int i = 0; i < 10 && !heard; ++i) {
+      const auto event = ws->receive_event("job", 5s);
+      ASSERT_TRUE(event);
+      const auto& job = event->at("job");
+      heard =
+          boost::json::value_to<std::string>(job.at("id")) == id && job.at("status") == "completed";
+    }
+    EXPECT_TRUE(heard);
+  }
+}
+
+// SIGTERM stops every thread within the grace: requests waiting on any of them are answered
+// with the job as it stands, and the process exits 0.
+TEST(ServerThreads, SigtermStopsEveryThreadAndAnswersItsWaiters) {
+  constexpr int waiters = 6;
+  RedisServer redis;
+  auto server = threaded_server(redis, 3);
+  std::atomic<int> answered{0};
+  std::vector<std::thread> threads;
+  for (int c = 0; c < waiters; ++c) {
+    threads.emplace_back([&] {
+      HttpClient client(server->port());
+      const std::string id = client.submit(R"({"type":"echo"})");  // no worker: stays queued
+      const HttpReply r = client.get("/jobs/" + id + "?wait_ms=20000");
+      if (r.status == 200 && r.json().at("status") == "queued") ++answered;
+    });
+  }
+  std::this_thread::sleep_for(500ms);
+  server->process().signal(SIGTERM);
+  EXPECT_EQ(server->process().wait_exit(15s), 0) << server->process().output();
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(answered, waiters);
+}
+
+}  // namespace
+}  // namespace coqueue::test
