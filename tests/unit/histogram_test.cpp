@@ -13,5 +13,17 @@ TEST(Histogram, BucketsAreInclusiveUpperBoundsAndCumulative) {
   EXPECT_DOUBLE_EQ(h.sum(), 1112.0);
 }
 
+TEST(Histogram, AddingAnotherSumsBucketsCountAndSum) {
+  Histogram a({1, 10});
+  Histogram b({1, 10});
+  a.observe(0.5);
+  b.observe(5);
+  b.observe(50);
+  a.add(b);
+  EXPECT_EQ(a.cumulative(), (std::vector<std::uint64_t>{1, 2, 3}));
+  EXPECT_EQ(a.count(), 3u);
+  EXPECT_DOUBLE_EQ(a.sum(), 55.5);
+}
+
 }  // namespace
 }  // namespace coqueue

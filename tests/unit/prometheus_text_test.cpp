@@ -38,6 +38,27 @@ TEST(PrometheusText, AnEmptyHistogramHasZeroBuckets) {
             "h_seconds_count 0\n");
 }
 
+// With --threads each thread counts its own requests; a scrape sums them.
+TEST(HttpMetrics, AnotherThreadsFiguresAddUp) {
+  HttpMetrics mine;
+  HttpMetrics other;
+  mine.observe("submit_job", 202, 0.001);
+  other.observe("submit_job", 202, 0.001);
+  other.observe("get_job", 200, 0.002);
+  mine.add(other);
+  PrometheusText out;
+  mine.write(out);
+  const std::string& t = out.text();
+  EXPECT_NE(t.find("coqueue_http_requests_total{route=\"submit_job\",code=\"202\"} 2\n"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("coqueue_http_requests_total{route=\"get_job\",code=\"200\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(t.find("coqueue_http_request_duration_seconds_count{route=\"submit_job\"} 2\n"),
+            std::string::npos)
+      << t;
+}
+
 TEST(HttpMetrics, CountsByRouteAndCodeAndTimesByRoute) {
   HttpMetrics m;
   m.observe("submit_job", 202, 0.0004);
