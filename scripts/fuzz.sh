@@ -66,7 +66,8 @@ build_target http_request "${boost[@]}" "${coroutines[@]}" -- tests/fuzz/http_re
   server/beast_impl.cpp "$out/static_assets.cpp" server/static_asset_lookup.cpp \
   server/api.cpp server/access_policy.cpp server/advertised_types.cpp server/http_metrics.cpp \
   server/live_workers.cpp server/prometheus_text.cpp server/queue_rates.cpp server/response.cpp \
-  server/router.cpp server/stats_feed.cpp server/handlers/dead_letters.cpp \
+  server/router.cpp server/server_threads.cpp server/stats_feed.cpp \
+  server/handlers/dead_letters.cpp \
   server/handlers/health.cpp server/handlers/job_browser.cpp server/handlers/job_input.cpp \
   server/handlers/jobs.cpp server/handlers/metrics.cpp server/handlers/queues.cpp \
   server/handlers/schedules.cpp server/handlers/static_files.cpp server/handlers/workers.cpp \
