@@ -357,7 +357,11 @@ TEST_F(HostileInputTest, ThousandsOfIdleConnectionsStayUnderTheCap) {
 
 TEST_F(HostileInputTest, AWebSocketMessageOverTheLimitClosesTheSocket) {
   WebSocketClient ws(port());
-  ws.send(R"({"subscribe_queue": ")" + std::string(2 << 20, 'q') + R"("})");
+  try {
+    ws.send(R"({"subscribe_queue": ")" + std::string(2 << 20, 'q') + R"("})");
+  } catch (const std::exception&) {
+    return;  // the server closed while the message was still being written: refused early
+  }
   while (ws.receive(5s)) {
   }
   EXPECT_TRUE(ws.closed());
