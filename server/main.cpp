@@ -3,18 +3,12 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
-#include <thread>
 #include <vector>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include "core/support/log.hpp"
-#include "core/support/run_until_stopped.hpp"
+#include "core/support/run_threads_until_stopped.hpp"
 #include "server/backend_probe.hpp"
 #include "server/server_app.hpp"
 #include "server/server_config.hpp"
@@ -63,7 +57,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  // One io_context per thread; the first thread is this one, and it also takes the signals.
+  // One io_context per thread (run_threads_until_stopped runs the first on this thread).
   const std::size_t thread_count = config.threads;
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   std::vector<std::unique_ptr<server::ServerApp>> apps;
@@ -95,41 +89,17 @@ int main(int argc, char** argv) {
     if (thread_count > 1) app->join(threads);
     app->start();
   }
-  std::vector<std::thread> runners;
-  for (std::size_t i = 1; i < thread_count; ++i) {
-    runners.emplace_back([&io = *contexts[i]] { io.run(); });
-  }
   log::info("server.listening", {{"address", config.listen_host},
                                  {"port", apps[0]->port()},
                                  {"backend", config.backend},
                                  {"workers", config.workers},
                                  {"threads", thread_count}});
 
-  asio::io_context& main_io = *contexts[0];
-  const int exit_code = run_until_stopped(
-      main_io, "server",
-      [&]() -> coqueue::awaitable<void> {
-        // Every thread stops at once, each on its own thread, within the same grace.
-        std::size_t others_left = thread_count - 1;
-        asio::steady_timer all_done(main_io, asio::steady_timer::time_point::max());
-        for (std::size_t i = 1; i < thread_count; ++i) {
-          asio::co_spawn(*contexts[i], apps[i]->shutdown(), [&](std::exception_ptr) {
-            asio::post(main_io, [&] {
-              --others_left;
-              all_done.cancel();
-            });
-          });
-        }
-        co_await apps[0]->shutdown();
-        while (others_left > 0) {
-          // Cancelled (an error code, not an exception) each time a thread reports.
-          [[maybe_unused]] auto [ec] =
-              co_await all_done.async_wait(asio::as_tuple(asio::use_awaitable));
-        }
-      },
+  std::vector<asio::io_context*> running;
+  for (auto& context : contexts) running.push_back(context.get());
+  const int exit_code = run_threads_until_stopped(
+      running, "server", [&](std::size_t i) { return apps[i]->shutdown(); },
       [] { log::warn("server.forced_stop"); });
-  for (std::size_t i = 1; i < thread_count; ++i) contexts[i]->stop();
-  for (auto& runner : runners) runner.join();
   apps.clear();
   return exit_code;
 }

@@ -14,6 +14,7 @@ void declare_server_options(CommandLine& cli) {
           "where jobs live: redis (shared by every process), memory (this process only), or auto "
           "(redis when it answers at start, else memory)");
   redis::declare_url_option(cli, "Redis URL: redis://[user[:pass]@]host[:port][/db]");
+  redis::declare_password_file_option(cli);
   cli.add("workers", "4",
           "in-process worker coroutines running jobs (default 0 with Redis, where worker "
           "processes run them)");
@@ -90,6 +91,7 @@ std::variant<ServerConfig, std::string> read_server_config(const CommandLine& cl
   auto redis = redis::read_url_option(cli);
   if (auto* problem = std::get_if<std::string>(&redis)) return *problem;
   c.redis.redis = std::get<redis::Config>(redis);
+  if (auto problem = redis::read_password_file_option(cli, c.redis.redis)) return *problem;
   c.redis.redis.fail_fast_when_unreachable = true;  // 503 at once while Redis is away
   c.workers = static_cast<std::size_t>(r.integer("workers", 0, 100'000));
   c.workers_given = cli.is_set("workers");

@@ -2,8 +2,9 @@
 
 #include <cstdio>
 #include <iostream>
-#include <optional>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -11,7 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/support/log.hpp"
-#include "core/support/run_until_stopped.hpp"
+#include "core/support/run_threads_until_stopped.hpp"
 
 namespace coqueue::worker {
 namespace {
@@ -34,11 +35,12 @@ ProcessorSettings processor_settings(const WorkerConfig& config) {
 
 }  // namespace
 
-WorkerApp::WorkerApp(asio::io_context& io, WorkerConfig config, const Registry& registry)
+WorkerApp::WorkerApp(asio::io_context& io, WorkerConfig config, const Registry& registry,
+                     CpuPool& cpu)
     : config_(std::move(config)),
       ex_(io.get_executor()),
       registry_(registry),
-      cpu_(cpu_threads(config_)),
+      cpu_(cpu),
       broker_(ex_, config_.broker),
       processor_(ex_, broker_, registry_, cpu_, processor_settings(config_)),
       scheduler_(broker_) {}
@@ -132,18 +134,36 @@ int run_worker_main(int argc, char** argv, const Registry& registry) {
   WorkerConfig config = std::move(std::get<WorkerConfig>(read));
   log::configure(config.log);
 
-  asio::io_context io(1);
-  std::optional<WorkerApp> app;
-  app.emplace(io, config, registry);
-  app->start();
+  // With --threads T: T workers in one process, each on a thread and io_context of its own,
+  // sharing nothing but the CPU pool and the registry (which handlers only read).
+  CpuPool cpu(cpu_threads(config));
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::vector<std::unique_ptr<WorkerApp>> apps;
+  for (std::size_t k = 0; k < config.threads; ++k) {
+    WorkerConfig own = config;
+    if (config.threads > 1) {
+      own.id = config.id + "-t" + std::to_string(k + 1);
+      // The concurrency shared out; the first threads take what does not divide evenly.
+      own.concurrency =
+          config.concurrency / config.threads + (k < config.concurrency % config.threads ? 1 : 0);
+      own.fire_schedules = config.fire_schedules && k == 0;
+    }
+    contexts.push_back(std::make_unique<asio::io_context>(1));
+    apps.push_back(std::make_unique<WorkerApp>(*contexts.back(), own, registry, cpu));
+    apps.back()->start();
+  }
 
   // A second signal stops at once; the recoverer gives back what this worker held.
-  const int exit_code = run_until_stopped(
-      io, "worker", [&] { return app->shutdown(); },
+  std::vector<asio::io_context*> running;
+  for (auto& context : contexts) running.push_back(context.get());
+  const int exit_code = run_threads_until_stopped(
+      running, "worker", [&](std::size_t k) { return apps[k]->shutdown(); },
       [&] {
-        log::warn("worker.forced_stop", {{"jobs_in_flight", app->in_flight()}});
+        std::size_t in_flight = 0;  // a rough figure: the other threads may be mid-change
+        for (auto& app : apps) in_flight += app->in_flight();
+        log::warn("worker.forced_stop", {{"jobs_in_flight", in_flight}});
       });
-  app.reset();
+  apps.clear();
   return exit_code;
 }
 

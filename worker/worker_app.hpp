@@ -19,7 +19,8 @@ namespace coqueue::worker {
 
 class WorkerApp {
  public:
-  WorkerApp(asio::io_context& io, WorkerConfig config, const Registry& registry);
+  // `cpu`: the CPU pool, shared by every thread of the process.
+  WorkerApp(asio::io_context& io, WorkerConfig config, const Registry& registry, CpuPool& cpu);
   ~WorkerApp();
 
   // Connects; the processor starts as soon as Redis answers a PING.
@@ -34,7 +35,7 @@ class WorkerApp {
   WorkerConfig config_;
   executor ex_;
   const Registry& registry_;
-  CpuPool cpu_;
+  CpuPool& cpu_;
   RedisBroker broker_;
   Processor processor_;
   Scheduler scheduler_;

@@ -26,6 +26,7 @@ bool is_valid_worker_id(std::string_view id) {
 
 void declare_worker_options(CommandLine& cli) {
   redis::declare_url_option(cli, "Redis URL: redis://[user[:pass]@]host[:port][/db]");
+  redis::declare_password_file_option(cli);
   cli.add("queues", "default",
           "queues to take jobs from, comma-separated: in priority order (critical,default), or "
           "with weights (critical:3,default:1: critical first 3 times in 4)");
@@ -37,6 +38,9 @@ void declare_worker_options(CommandLine& cli) {
   cli.add("grace", "30s", "at SIGTERM, how long running jobs may take before they are handed back");
   cli.add("lease", "15s", "a run not renewed within this is recovered and given to another worker");
   cli.add("cpu-threads", "0", "threads for CPU-heavy jobs (0: one per core)");
+  cli.add("threads", "1",
+          "threads claiming and running jobs, each a worker of its own (id <id>-t<k>) with its "
+          "share of --concurrency and its own Redis connections");
   cli.add("retry-base", "1s", "delay before the first retry of a failed run (doubles each time)");
   cli.add("retry-cap", "10m", "longest delay between retries");
   cli.add("result-ttl", "1h", "how long finished jobs stay readable (0: forever)");
@@ -55,6 +59,7 @@ std::variant<WorkerConfig, std::string> read_worker_config(const CommandLine& cl
   auto redis = redis::read_url_option(cli);
   if (auto* problem = std::get_if<std::string>(&redis)) return *problem;
   c.broker.redis = std::get<redis::Config>(redis);
+  if (auto problem = redis::read_password_file_option(cli, c.broker.redis)) return *problem;
 
   auto queues = parse_queue_weights(cli.get("queues"));
   if (const auto* problem = std::get_if<std::string>(&queues)) return "--queues: " + *problem;
@@ -64,6 +69,10 @@ std::variant<WorkerConfig, std::string> read_worker_config(const CommandLine& cl
   c.fire_schedules = cli.get("no-schedules") != "true";
   c.concurrency = static_cast<std::size_t>(r.integer("concurrency", 1, 100'000));
   c.cpu_threads = static_cast<std::size_t>(r.integer("cpu-threads", 0, 1024));
+  c.threads = static_cast<std::size_t>(r.integer("threads", 1, 256));
+  if (c.threads > c.concurrency) {
+    return "--threads must be at most --concurrency: each thread runs at least one job at a time";
+  }
   c.id = cli.get("id").empty() ? default_worker_id() : cli.get("id");
   if (!is_valid_worker_id(c.id)) {
     return "--id must be 1 to 128 letters, digits or '.', '_', '-', ':', not '" + c.id + "'";

@@ -18,6 +18,9 @@ struct WorkerConfig {
   std::vector<std::uint32_t> weights;  // empty: strict priority in the order of `queues`
   std::size_t concurrency = 16;
   std::size_t cpu_threads = 0;  // 0: one per core
+  // Threads claiming and running jobs, each a worker of its own (id "<id>-t<k>", its share of
+  // the concurrency, its own Redis connections); the CPU pool is shared.
+  std::size_t threads = 1;
   std::chrono::milliseconds grace{30'000};
   bool fire_schedules = true;  // this process fires due schedules too (--no-schedules: not)
   std::string redis_url;

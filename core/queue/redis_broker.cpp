@@ -560,7 +560,11 @@ awaitable<void> RedisBroker::prepare_to_claim(const std::vector<std::string>& qu
     co_await recover_own(queues, worker);
     redis::Request hello;
     push_alive(hello, worker);
-    for (const std::string& q : queues) hello.push("SADD", keys::workers(q), worker);
+    for (const std::string& q : queues) {
+      hello.push("SADD", keys::workers(q), worker);
+      // The queue is known from now on (GET /queues, GET /workers), before its first job.
+      hello.push("SADD", keys::queues(), q);
+    }
     co_await exec(std::move(hello));
     c.registered = queues;
     c.tidy = true;

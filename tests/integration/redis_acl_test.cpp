@@ -3,7 +3,11 @@
 // docs/security.md), and everything works: submit, wait, cancel, retry into dead letters,
 // requeue, the job browser, schedules, metrics.
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -68,6 +72,37 @@ TEST(RedisAcl, ADeploymentRunsAsALeastPrivilegeUserWithTheDefaultUserOff) {
   // Nothing the user ran was refused.
   EXPECT_EQ(worker.process().output().find("NOPERM"), std::string::npos);
   EXPECT_EQ(server.process().output().find("NOPERM"), std::string::npos);
+}
+
+// The password may live in a file instead of the URL (which the environment and `ps` show): the
+// user in the URL, the password in --redis-password-file, for servers and workers alike.
+TEST(RedisAcl, ThePasswordCanComeFromAFile) {
+  RedisServer redis;
+  ASSERT_EQ(redis.command(acl_rule), "+OK\r\n");
+  ASSERT_EQ(redis.command("ACL SETUSER default off"), "+OK\r\n");
+  const std::string file = std::filesystem::temp_directory_path() /
+                           ("coqueue-redis-password-" + std::to_string(::getpid()));
+  std::ofstream(file) << "acl-test-password\n";
+  const std::string url = "redis://coqueue@127.0.0.1:" + std::to_string(redis.port());
+
+  ServerProcess server({"--backend", "redis", "--redis", url, "--redis-password-file", file});
+  WorkerProcess worker(url, {"--redis-password-file", file});
+  HttpClient http(server.port());
+  const std::string id = http.submit(R"({"type": "echo", "payload": 1})");
+  EXPECT_EQ(http.get("/jobs/" + id + "?wait_ms=10000").json().at("status").as_string(),
+            "completed");
+
+  // A wrong file, or a password in both places, is refused at start with the reason.
+  ChildProcess missing(COQUEUE_SERVER_BIN, {"--backend", "redis", "--redis", url,
+                                            "--redis-password-file", file + ".missing"});
+  EXPECT_EQ(missing.wait_exit(10s), 2);
+  EXPECT_NE(missing.output().find("cannot read"), std::string::npos) << missing.output();
+  ChildProcess both(COQUEUE_WORKER_BIN,
+                    {"--redis", "redis://coqueue:x@127.0.0.1:" + std::to_string(redis.port()),
+                     "--redis-password-file", file});
+  EXPECT_EQ(both.wait_exit(10s), 2);
+  EXPECT_NE(both.output().find("give it in one place"), std::string::npos) << both.output();
+  std::filesystem::remove(file);
 }
 
 }  // namespace

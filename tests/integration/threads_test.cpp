@@ -1,10 +1,13 @@
-// coqueue-server --threads N: N threads, each with its own listener on the shared port, Redis
-// connections and Api, in one process. These tests also run in the ThreadSanitizer build
-// (label `threads`), where the server under test is built with TSan too.
+// --threads: coqueue-server with N threads, each with its own listener on the shared port, Redis
+// connections and Api, in one process; coqueue-worker with T threads, each a worker of its own.
+// These tests also run in the ThreadSanitizer build (label `threads`), where the server and the
+// worker under test are built with TSan too.
 
 #include <atomic>
 #include <csignal>
 #include <filesystem>
+#include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -140,6 +143,50 @@ TEST(ServerThreads, SigtermStopsEveryThreadAndAnswersItsWaiters) {
   EXPECT_EQ(server->process().wait_exit(15s), 0) << server->process().output();
   for (auto& t : threads) t.join();
   EXPECT_EQ(answered, waiters);
+}
+
+// A worker of two threads: two workers in /workers with half the concurrency each, both taking
+// jobs, every job run once, and SIGTERM stops both.
+TEST(WorkerThreads, TwoThreadsShareTheConcurrencyAndRunEveryJobOnce) {
+  constexpr int jobs = 400;
+  RedisServer redis;
+  ServerProcess server({"--backend", "redis", "--redis", redis.url(), "--workers", "0"});
+  WorkerProcess worker(redis.url(), {"--threads", "2", "--concurrency", "8", "--id", "wt"});
+  HttpClient client(server.port());
+  ASSERT_TRUE(wait_until([&] { return client.get("/workers").json().at("count") == 2; }, 10s));
+  std::set<std::string> ids;
+  const boost::json::value listed = client.get("/workers").json();
+  for (const auto& w : listed.at("workers").as_array()) {
+    ids.insert(boost::json::value_to<std::string>(w.at("id")));
+    EXPECT_EQ(w.at("concurrency"), 4);
+  }
+  EXPECT_EQ(ids, (std::set<std::string>{"wt-t1", "wt-t2"}));
+
+  std::vector<std::vector<std::string>> submitted(1);
+  for (int i = 0; i < jobs; ++i) {
+    submitted[0].push_back(client.submit(R"({"type":"sleep","payload":{"ms":5}})"));
+  }
+  EXPECT_EQ(expect_all_complete(client, submitted), static_cast<std::size_t>(jobs));
+  worker.process().signal(SIGTERM);
+  ASSERT_EQ(worker.process().wait_exit(15s), 0) << worker.process().output();
+
+  const auto starts = starts_by_job({&worker.process()});
+  EXPECT_EQ(starts.size(), static_cast<std::size_t>(jobs));
+  for (const auto& [id, n] : starts) EXPECT_EQ(n, 1) << id;
+  std::map<std::string, int> runs_by_thread;
+  for (const auto& e : worker.process().events("job.finish")) {
+    ++runs_by_thread[boost::json::value_to<std::string>(e.at("worker"))];
+  }
+  EXPECT_GT(runs_by_thread["wt-t1"], 0);
+  EXPECT_GT(runs_by_thread["wt-t2"], 0);
+  EXPECT_EQ(worker.process().count_events("worker.stopped"), 2u);
+}
+
+TEST(WorkerThreads, MoreThreadsThanConcurrencyIsRefused) {
+  ChildProcess worker(COQUEUE_WORKER_BIN, {"--threads", "4", "--concurrency", "2"});
+  EXPECT_EQ(worker.wait_exit(10s), 2);
+  EXPECT_NE(worker.output().find("--threads must be at most --concurrency"), std::string::npos)
+      << worker.output();
 }
 
 }  // namespace
