@@ -64,7 +64,8 @@ python3 cmake/embed_assets.py "$out/static_assets.cpp" index.html=server/dashboa
 build_target http_request "${boost[@]}" "${coroutines[@]}" -- tests/fuzz/http_request_fuzz.cpp \
   tests/fuzz/boost_json_impl.cpp tests/fuzz/boost_url_impl.cpp core/support/asio_impl.cpp \
   server/beast_impl.cpp "$out/static_assets.cpp" server/static_asset_lookup.cpp \
-  server/api.cpp server/access_policy.cpp server/advertised_types.cpp server/http_metrics.cpp \
+  server/api.cpp server/access_policy.cpp server/advertised_types.cpp server/beast_request.cpp \
+  server/http_metrics.cpp \
   server/live_workers.cpp server/prometheus_text.cpp server/queue_rates.cpp server/response.cpp \
   server/router.cpp server/server_threads.cpp server/stats_feed.cpp \
   server/handlers/dead_letters.cpp \

@@ -20,6 +20,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "core/support/log.hpp"
+#include "server/beast_request.hpp"
 #include "server/response.hpp"
 #include "server/websocket_session.hpp"
 
@@ -31,19 +32,6 @@ namespace http = beast::http;
 using boost::system::error_code;
 
 constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
-
-Method to_method(http::verb verb) {
-  switch (verb) {
-    case http::verb::get: return Method::get;
-    case http::verb::head: return Method::head;
-    case http::verb::post: return Method::post;
-    case http::verb::put: return Method::put;
-    case http::verb::patch: return Method::patch;
-    case http::verb::delete_: return Method::delete_;
-    case http::verb::options: return Method::options;
-    default: return Method::other;
-  }
-}
 
 // A deadline for reading a request. tcp_stream's own deadline closes the socket when it passes;
 // this one only cancels the read, so a client that began a request and then stalled can still
@@ -144,20 +132,6 @@ awaitable<void> linger_close(beast::tcp_stream& stream, std::chrono::millisecond
   stream.socket().close(ignored);
 }
 
-// A browser says where the page that sent a request came from: a page of another site must not
-// change anything here (pause a queue, purge dead letters...) on behalf of whoever views it,
-// tokens or not. Clients that are not browsers send neither header.
-bool is_cross_site(const http::request<http::string_body>& message) {
-  if (beast::iequals(message["Sec-Fetch-Site"], "cross-site")) return true;
-  const beast::string_view origin = message[http::field::origin];
-  if (origin.empty()) return false;
-  if (origin == "null") return true;
-  const std::size_t scheme = origin.find("://");
-  const beast::string_view authority =
-      scheme == beast::string_view::npos ? origin : origin.substr(scheme + 3);
-  return !beast::iequals(authority, message[http::field::host]);
-}
-
 // The WebSocket handshake's own fields, checked before Beast sees them so that a bad handshake
 // gets the same JSON error as every other refusal (Beast would answer in plain text).
 std::optional<Response> websocket_handshake_refusal(const http::request<http::string_body>& m) {
@@ -175,17 +149,6 @@ std::optional<Response> websocket_handshake_refusal(const http::request<http::st
         "the WebSocket handshake needs a Sec-WebSocket-Key of 16 bytes in base64");
   }
   return std::nullopt;
-}
-
-Request to_request(http::request<http::string_body>& message) {
-  Request r;
-  r.method = to_method(message.method());
-  r.target = message.target();
-  r.content_type = message[http::field::content_type];
-  r.authorization = message[http::field::authorization];
-  r.cross_site = is_cross_site(message);
-  r.body = std::move(message.body());
-  return r;
 }
 
 }  // namespace

@@ -24,6 +24,7 @@
 
 #include "core/queue/memory_broker.hpp"
 #include "server/api.hpp"
+#include "server/beast_request.hpp"
 #include "server/http_settings.hpp"
 #include "tests/support/run_coroutine.hpp"
 #include "worker/builtin/builtin.hpp"
@@ -84,33 +85,6 @@ bool read_request(std::string_view bytes, http::request_parser<http::string_body
   return true;
 }
 
-Method method_of(http::verb verb) {
-  switch (verb) {
-    case http::verb::get: return Method::get;
-    case http::verb::head: return Method::head;
-    case http::verb::post: return Method::post;
-    case http::verb::put: return Method::put;
-    case http::verb::patch: return Method::patch;
-    case http::verb::delete_: return Method::delete_;
-    case http::verb::options: return Method::options;
-    default: return Method::other;
-  }
-}
-
-// The Request the session would build (to_request in http_session.cpp, kept private there so
-// the product does not grow an API for this target). cross_site comes from Sec-Fetch-Site alone:
-// the Origin/Host comparison stays the session's, and the Api sees only the resulting bool.
-Request request_from(Message& message) {
-  Request r;
-  r.method = method_of(message.method());
-  r.target = message.target();
-  r.content_type = message[http::field::content_type];
-  r.authorization = message[http::field::authorization];
-  r.cross_site = beast::iequals(message["Sec-Fetch-Site"], "cross-site");
-  r.body = std::move(message.body());
-  return r;
-}
-
 bool is_json_text(std::string_view body) {
   boost::json::parse_options options;
   options.max_depth = 256;  // a record may wrap a payload the body nested 64 deep
@@ -152,7 +126,7 @@ void serve_connection(std::string_view bytes) {
     Message& message = parser.get();
     const bool keep_alive = message.keep_alive();
     const std::string target(message.target());
-    const Response response = test::run(io, api.handle(request_from(message)), request_deadline);
+    const Response response = test::run(io, api.handle(to_request(message)), request_deadline);
     check_answer(response, target);
     if (!keep_alive) break;
   }

@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <csignal>
-#include <filesystem>
 #include <map>
 #include <set>
 #include <sstream>
@@ -16,6 +15,7 @@
 
 #include "tests/support/http_client.hpp"
 #include "tests/support/job_checks.hpp"
+#include "tests/support/proc_entries.hpp"
 #include "tests/support/redis_server.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/websocket_client.hpp"
@@ -41,15 +41,6 @@ double sample(const std::string& text, const std::string& series) {
   return -1;
 }
 
-std::size_t thread_count(pid_t pid) {
-  std::size_t n = 0;
-  for ([[maybe_unused]] const auto& task :
-       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
-    ++n;
-  }
-  return n;
-}
-
 // Many clients on their own connections: the kernel spreads them over the threads' listeners.
 // Every job completes, and GET /metrics, answered by whichever thread, counts the requests of
 // all of them.
@@ -59,7 +50,7 @@ TEST(ServerThreads, TwoThreadsShareOnePortAndEveryRequestIsCounted) {
   RedisServer redis;
   auto server = threaded_server(redis, 2);
   WorkerProcess worker(redis.url(), {"--concurrency", "16"});
-  EXPECT_GE(thread_count(server->process().pid()), 2u);
+  EXPECT_GE(proc_entries(server->process().pid(), "task"), 2u);
 
   std::atomic<int> completed{0};
   std::vector<std::thread> threads;
