@@ -9,6 +9,8 @@
 #   bin-dir  directories holding coqueue-server and coqueue-worker to compare, each measured in
 #            turn against the same redis-server (default: build/release's); the clients are
 #            always build/release's coqueue-loadtest
+# COQUEUE_BENCH_SERVER_ARGS and COQUEUE_BENCH_WORKER_ARGS add flags to the server and the worker
+# (e.g. COQUEUE_BENCH_SERVER_ARGS="--threads 2").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-5}
@@ -18,10 +20,13 @@ source scripts/lib/compare-builds.sh
 for d in "${dirs[@]}"; do
   redis-cli -p "$port" flushall >/dev/null
   log=$(mktemp)
+  # shellcheck disable=SC2086  # the extra flags are meant to split
   "$(bin "$d" server)" --backend redis --redis "$url" --listen 127.0.0.1:0 --log-level warn \
-    --log-format json >"$log" 2>&1 &
+    --log-format json ${COQUEUE_BENCH_SERVER_ARGS:-} >"$log" 2>&1 &
   server=$!
-  "$(bin "$d" worker)" --redis "$url" --concurrency 64 --log-level warn >/dev/null 2>&1 &
+  # shellcheck disable=SC2086
+  "$(bin "$d" worker)" --redis "$url" --concurrency 64 --log-level warn \
+    ${COQUEUE_BENCH_WORKER_ARGS:-} >/dev/null 2>&1 &
   worker=$!
   # The server logs its port at info; warn hides it, so ask the kernel.
   listen=""
