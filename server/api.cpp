@@ -10,6 +10,7 @@
 #include "server/handlers/handlers.hpp"
 #include "server/response.hpp"
 #include "server/router.hpp"
+#include "server/server_threads.hpp"
 
 namespace coqueue::server {
 namespace {
@@ -61,6 +62,11 @@ awaitable<void> Api::sample_queues_periodically() {
 
 MetricsSnapshot Api::metrics_snapshot() const {
   return {.http = http_metrics_, .redis = broker_.redis_metrics()};
+}
+
+awaitable<MetricsSnapshot> Api::process_metrics() const {
+  if (threads_ != nullptr) co_return co_await threads_->gather();
+  co_return metrics_snapshot();
 }
 
 awaitable<Response> Api::handle(Request request) {
@@ -127,8 +133,7 @@ awaitable<Response> Api::answer(Request request, std::string_view& route_label, 
 
 awaitable<Response> Api::dispatch(const RouteMatch& match, Request request,
                                   boost::urls::url_view target) {
-  const handlers::Context ctx{broker_,       types_,       settings_, shutting_down_,
-                              http_metrics_, queue_rates_, threads_};
+  const handlers::Context ctx{broker_, types_, settings_, shutting_down_, queue_rates_, *this};
   switch (match.id) {
     case RouteId::submit_job: co_return co_await handlers::submit_job(ctx, std::move(request));
     case RouteId::submit_batch: co_return co_await handlers::submit_batch(ctx, std::move(request));

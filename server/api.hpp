@@ -53,6 +53,8 @@ class Api {
 
   // This thread's request and Redis client figures.
   MetricsSnapshot metrics_snapshot() const;
+  // The whole process's: every thread's, summed, with --threads; else this thread's.
+  awaitable<MetricsSnapshot> process_metrics() const;
   // With --threads: the process's threads, whose figures GET /metrics sums.
   void set_threads(const ServerThreads* threads) { threads_ = threads; }
 

@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
 
   // One io_context per thread (run_threads_until_stopped runs the first on this thread).
   const std::size_t thread_count = config.threads;
+  worker::CpuPool cpu(config.cpu_threads);
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   std::vector<std::unique_ptr<server::ServerApp>> apps;
   server::ServerThreads threads;
@@ -75,10 +76,9 @@ int main(int argc, char** argv) {
         own.listen_port = apps[0]->port();  // the port the first one bound, even for port 0
         own.workers = 0;                    // in-process workers, alerts: the first thread's
         own.alerts.url.clear();
-        own.cpu_threads = 1;
       }
       contexts.push_back(std::make_unique<asio::io_context>(1));
-      apps.push_back(std::make_unique<server::ServerApp>(*contexts.back(), own));
+      apps.push_back(std::make_unique<server::ServerApp>(*contexts.back(), own, cpu));
       threads.add(apps.back()->get_executor(), apps.back()->api());
     }
   } catch (const std::exception& e) {
@@ -95,10 +95,8 @@ int main(int argc, char** argv) {
                                  {"workers", config.workers},
                                  {"threads", thread_count}});
 
-  std::vector<asio::io_context*> running;
-  for (auto& context : contexts) running.push_back(context.get());
   const int exit_code = run_threads_until_stopped(
-      running, "server", [&](std::size_t i) { return apps[i]->shutdown(); },
+      contexts, "server", [&](std::size_t i) { return apps[i]->shutdown(); },
       [] { log::warn("server.forced_stop"); });
   apps.clear();
   return exit_code;

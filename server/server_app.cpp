@@ -1,7 +1,5 @@
 #include "server/server_app.hpp"
 
-#include <thread>
-
 #include <boost/asio/co_spawn.hpp>
 
 #include "core/support/log.hpp"
@@ -15,18 +13,10 @@ asio::ip::tcp::endpoint endpoint_of(const ServerConfig& config) {
   return {asio::ip::make_address(host), config.listen_port};
 }
 
-std::size_t cpu_threads(const ServerConfig& config) {
-  if (config.cpu_threads > 0) return config.cpu_threads;
-  return std::max(1u, std::thread::hardware_concurrency());
-}
-
 }  // namespace
 
-ServerApp::ServerApp(asio::io_context& io, ServerConfig config)
-    : config_(std::move(config)),
-      ex_(io.get_executor()),
-      cpu_(cpu_threads(config_)),
-      tracker_(ex_) {
+ServerApp::ServerApp(asio::io_context& io, ServerConfig config, worker::CpuPool& cpu)
+    : config_(std::move(config)), ex_(io.get_executor()), cpu_(cpu), tracker_(ex_) {
   worker::builtin::register_all(registry_);
   if (config_.backend == "redis") {
     auto redis = std::make_unique<RedisBroker>(ex_, config_.redis);

@@ -24,7 +24,8 @@ class ServerApp {
  public:
   // Binds the listening socket; throws when it cannot. `config.backend` is memory or redis
   // (main() resolves auto first).
-  ServerApp(asio::io_context& io, ServerConfig config);
+  // `cpu`: the pool for CPU-heavy jobs of the in-process workers, shared by every thread.
+  ServerApp(asio::io_context& io, ServerConfig config, worker::CpuPool& cpu);
   ~ServerApp();
 
   void start();
@@ -41,7 +42,7 @@ class ServerApp {
   ServerConfig config_;
   executor ex_;
   worker::Registry registry_;
-  worker::CpuPool cpu_;
+  worker::CpuPool& cpu_;
   std::unique_ptr<Broker> broker_;
   MemoryBroker* memory_ = nullptr;  // the same broker, when it is the embedded one
   RedisBroker* redis_ = nullptr;    // or the Redis one

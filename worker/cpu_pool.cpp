@@ -1,6 +1,8 @@
 #include "worker/cpu_pool.hpp"
 
+#include <algorithm>
 #include <exception>
+#include <thread>
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -9,7 +11,8 @@
 
 namespace coqueue::worker {
 
-CpuPool::CpuPool(std::size_t threads) : pool_(threads == 0 ? 1 : threads) {}
+CpuPool::CpuPool(std::size_t threads)
+    : pool_(threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency())) {}
 
 CpuPool::~CpuPool() {
   join();

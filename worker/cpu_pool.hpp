@@ -12,6 +12,7 @@ namespace coqueue::worker {
 
 class CpuPool {
  public:
+  // `threads`: 0 for one per core (--cpu-threads' default).
   explicit CpuPool(std::size_t threads);
   ~CpuPool();
   CpuPool(const CpuPool&) = delete;

@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
-#include <thread>
 #include <vector>
 
 #include <boost/asio/as_tuple.hpp>
@@ -16,11 +15,6 @@
 
 namespace coqueue::worker {
 namespace {
-
-std::size_t cpu_threads(const WorkerConfig& config) {
-  if (config.cpu_threads > 0) return config.cpu_threads;
-  return std::max(1u, std::thread::hardware_concurrency());
-}
 
 ProcessorSettings processor_settings(const WorkerConfig& config) {
   ProcessorSettings s;
@@ -136,7 +130,7 @@ int run_worker_main(int argc, char** argv, const Registry& registry) {
 
   // With --threads T: T workers in one process, each on a thread and io_context of its own,
   // sharing nothing but the CPU pool and the registry (which handlers only read).
-  CpuPool cpu(cpu_threads(config));
+  CpuPool cpu(config.cpu_threads);
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   std::vector<std::unique_ptr<WorkerApp>> apps;
   for (std::size_t k = 0; k < config.threads; ++k) {
@@ -154,10 +148,8 @@ int run_worker_main(int argc, char** argv, const Registry& registry) {
   }
 
   // A second signal stops at once; the recoverer gives back what this worker held.
-  std::vector<asio::io_context*> running;
-  for (auto& context : contexts) running.push_back(context.get());
   const int exit_code = run_threads_until_stopped(
-      running, "worker", [&](std::size_t k) { return apps[k]->shutdown(); },
+      contexts, "worker", [&](std::size_t k) { return apps[k]->shutdown(); },
       [&] {
         std::size_t in_flight = 0;  // a rough figure: the other threads may be mid-change
         for (auto& app : apps) in_flight += app->in_flight();

@@ -12,13 +12,13 @@
 
 namespace coqueue {
 
-int run_threads_until_stopped(const std::vector<asio::io_context*>& contexts,
+int run_threads_until_stopped(const std::vector<std::unique_ptr<asio::io_context>>& contexts,
                               const std::string& role,
                               std::function<awaitable<void>(std::size_t)> shutdown,
                               std::function<void()> on_forced_stop) {
   std::vector<std::thread> runners;
   for (std::size_t i = 1; i < contexts.size(); ++i) {
-    runners.emplace_back([io = contexts[i]] { io->run(); });
+    runners.emplace_back([io = contexts[i].get()] { io->run(); });
   }
   asio::io_context& first = *contexts[0];
   const int exit_code = run_until_stopped(

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,7 @@ namespace coqueue {
 
 // `shutdown(i)`: the graceful shutdown of context i, to run on it. Returns the exit code as
 // run_until_stopped does.
-int run_threads_until_stopped(const std::vector<asio::io_context*>& contexts,
+int run_threads_until_stopped(const std::vector<std::unique_ptr<asio::io_context>>& contexts,
                               const std::string& role,
                               std::function<awaitable<void>(std::size_t)> shutdown,
                               std::function<void()> on_forced_stop);

@@ -9,7 +9,6 @@
 #include "server/advertised_types.hpp"
 #include "server/api.hpp"
 #include "server/http_message.hpp"
-#include "server/http_metrics.hpp"
 #include "worker/registry.hpp"
 
 namespace coqueue::server::handlers {
@@ -19,9 +18,8 @@ struct Context {
   AdvertisedTypes& types;
   const ApiSettings& settings;
   bool shutting_down;
-  const HttpMetrics& http_metrics;
   QueueRates& queue_rates;
-  const ServerThreads* threads;  // with --threads, to sum every thread's figures; else null
+  const Api& api;  // for the process's own figures (GET /metrics)
 };
 
 constexpr std::size_t max_batch_jobs = 1000;

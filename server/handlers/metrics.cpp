@@ -13,7 +13,6 @@
 #include "server/handlers/handlers.hpp"
 #include "server/live_workers.hpp"
 #include "server/prometheus_text.hpp"
-#include "server/server_threads.hpp"
 
 namespace coqueue::server::handlers {
 namespace {
@@ -120,13 +119,7 @@ void write_redis(PrometheusText& out, const redis::Metrics& m) {
 
 awaitable<Response> metrics(Context ctx) {
   PrometheusText out;
-  MetricsSnapshot process;
-  if (ctx.threads != nullptr) {
-    process = co_await ctx.threads->gather();
-  } else {
-    process.http = ctx.http_metrics;
-    process.redis = ctx.broker.redis_metrics();
-  }
+  const MetricsSnapshot process = co_await ctx.api.process_metrics();
   process.http.write(out);
   bool backend_up = true;
   try {
