@@ -5,10 +5,12 @@
 
 #include <gtest/gtest.h>
 #include <csignal>
+#include <optional>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "core/redis/redis_errc.hpp"
@@ -146,6 +148,64 @@ TEST_F(RedisConnectionTest, ATimeoutStopsWaitingAndTheConnectionStaysInStep) {
   EXPECT_LT(Clock::now() - start, 400ms);
   EXPECT_EQ(call("ECHO", "after").text, "after");  // the abandoned reply was not mistaken for it
   EXPECT_EQ(conn.metrics().timeouts, 1u);
+}
+
+// One timer serves every deadline of a connection: a later request with a shorter timeout must
+// still time out on time, and the longer one must not.
+TEST_F(RedisConnectionTest, EachRequestKeepsItsOwnDeadline) {
+  call("PING");
+  std::optional<ExecResult> slow_result;
+  std::optional<ExecResult> quick_result;
+  Clock::time_point quick_done{};
+  const auto start = Clock::now();
+  Request slow;
+  slow.push("DEBUG", "SLEEP", "0.5");
+  asio::co_spawn(io, conn.exec(std::move(slow), 10s),
+                 [&](std::exception_ptr, ExecResult r) { slow_result = std::move(r); });
+  Request quick;
+  quick.push("PING");
+  asio::co_spawn(io, conn.exec(std::move(quick), 100ms), [&](std::exception_ptr, ExecResult r) {
+    quick_result = std::move(r);
+    quick_done = Clock::now();
+  });
+  const auto until = Clock::now() + 5s;
+  while (!(slow_result && quick_result) && Clock::now() < until) test::run_for(io, 5ms);
+  ASSERT_TRUE(quick_result && slow_result);
+  ASSERT_FALSE(*quick_result);
+  EXPECT_EQ(quick_result->error(), redis_errc::timeout);
+  EXPECT_GE(quick_done - start, 100ms);
+  EXPECT_LT(quick_done - start, 400ms);
+  EXPECT_TRUE(*slow_result) << "the longer deadline was not cut short";
+  EXPECT_EQ(call("ECHO", "in step").text, "in step");
+}
+
+// A reply resumes its caller at once, on the connection's reader; a caller that closes the
+// connection there must leave every other caller a clear error, not a crash or a hang.
+TEST_F(RedisConnectionTest, ACallerThatClosesTheConnectionOnItsReplyFailsTheOthersCleanly) {
+  call("PING");
+  int ok = 0;
+  int closed = 0;
+  int finished = 0;
+  for (int i = 0; i < 20; ++i) {
+    auto caller = [&]() -> awaitable<void> {
+      Request r;
+      r.push("GET", "k");
+      const ExecResult result = co_await conn.exec(std::move(r));
+      if (result) {
+        ++ok;
+        conn.close();
+      } else if (result.error() == redis_errc::closed) {
+        ++closed;
+      }
+      ++finished;
+    };
+    asio::co_spawn(io, caller(), asio::detached);
+  }
+  const auto until = Clock::now() + 5s;
+  while (finished < 20 && Clock::now() < until) test::run_for(io, 5ms);
+  EXPECT_EQ(finished, 20);
+  EXPECT_EQ(ok, 1);
+  EXPECT_EQ(closed, 19);
 }
 
 awaitable<ExecResult> exec_cancellable(Connection& conn, Request r,
