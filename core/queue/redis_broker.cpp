@@ -89,6 +89,9 @@ RedisBroker::RedisBroker(executor ex, RedisBrokerSettings settings)
       advance_schedule_script_("advance_schedule", std::string(scripts::advance_schedule_lua)),
       completions_(ex, conn_,
                    {settings_.result_ttl, settings_.redis.request_timeout, /*max_batch=*/200}),
+      enqueues_(
+          ex, [this](std::vector<JobSpec> specs) { return enqueue_batch(std::move(specs)); },
+          /*max_batch=*/200),
       hub_(ex),
       rng_(std::random_device{}()) {}
 
@@ -120,6 +123,7 @@ void RedisBroker::close() {
   if (!*alive_) return;
   *alive_ = false;
   completions_.close();
+  enqueues_.close();
   conn_.close();
   blocking_.close();
   subscriber_.close();
@@ -166,10 +170,7 @@ awaitable<bool> RedisBroker::ready() {
 }
 
 awaitable<EnqueueOutcome> RedisBroker::enqueue(JobSpec spec) {
-  std::vector<JobSpec> one;
-  one.push_back(std::move(spec));
-  std::vector<EnqueueOutcome> out = co_await enqueue_batch(std::move(one));
-  co_return std::move(out.front());
+  return enqueues_.enqueue(std::move(spec));
 }
 
 awaitable<std::vector<EnqueueOutcome>> RedisBroker::enqueue_many(std::vector<JobSpec> specs) {

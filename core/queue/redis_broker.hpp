@@ -19,7 +19,8 @@
 // a dead worker, and any job whose lease expired, to pending, or to the dead letters when it
 // has no attempts left; the lost run is fenced off.
 //
-// Claims and completions are batched (claim() and CompletionBatcher). A worker of several
+// Submissions, claims and completions are batched (EnqueueBatcher, claim() and
+// CompletionBatcher). A worker of several
 // queues sleeps on a wake list of its own that producers push to (docs/redis-keys.md).
 
 #include <chrono>
@@ -37,6 +38,7 @@
 #include "core/job/retry_policy.hpp"
 #include "core/queue/broker.hpp"
 #include "core/queue/completion_batcher.hpp"
+#include "core/queue/enqueue_batcher.hpp"
 #include "core/redis/blocking_pool.hpp"
 #include "core/redis/connection.hpp"
 #include "core/redis/script.hpp"
@@ -224,6 +226,7 @@ class RedisBroker final : public Broker {
       requeue_dead_script_, purge_dead_script_, progress_script_, list_jobs_script_,
       sweep_index_script_, advance_schedule_script_;
   CompletionBatcher completions_;
+  EnqueueBatcher enqueues_;  // single submissions, batched per queue
   CompletionHub hub_;
   CancelListener cancel_listener_;
   JobIdGenerator ids_;

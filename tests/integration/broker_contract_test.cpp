@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/json/parse.hpp>
 
 #include "core/queue/memory_broker.hpp"
@@ -513,6 +514,70 @@ TYPED_TEST(BrokerContractTest, ManyJobsAtOnceAreAnsweredInOrder) {
   EXPECT_EQ(stats.queues.at("default")[JobStatus::queued], 1);
   EXPECT_EQ(stats.queues.at("default")[JobStatus::scheduled], 1);
   EXPECT_EQ(this->claim({"a"})->id, out[1]->job.id);  // first in, first out, as one by one
+}
+
+// Parameters, not lambda captures: a coroutine's frame keeps its parameters, not its closure.
+awaitable<void> submit_one(Broker& broker, JobSpec spec, std::optional<EnqueueOutcome>& out,
+                           int& answered) {
+  out = co_await broker.enqueue(std::move(spec));
+  ++answered;
+}
+
+// Single submissions made at the same moment (many HTTP clients at once) are answered each as if
+// it were alone, though on Redis they share script runs: the cap and idempotency keys see the
+// earlier submissions of the same run.
+TYPED_TEST(BrokerContractTest, ConcurrentSubmissionsAreEachAnsweredAsIfAlone) {
+  TypeParam capped;
+  capped.make(this->io, 100);
+  Broker& broker = *capped.broker;
+  const std::uint64_t requests_before =
+      broker.redis_metrics() ? broker.redis_metrics()->requests : 0;
+  std::vector<std::optional<EnqueueOutcome>> out(161);
+  int answered = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    JobSpec s = this->spec("echo", i < 150 ? "c" : "k");
+    s.payload = {{"i", i}};
+    if (i >= 150) {
+      s.payload = {{"n", 1}};
+      s.idempotency_key = "same";
+      if (i == 160) s.payload = {{"n", 2}};  // the same key, another submission
+    }
+    asio::co_spawn(this->io, submit_one(broker, std::move(s), out[i], answered), asio::detached);
+  }
+  const auto until = Clock::now() + 10s;
+  while (answered < 161 && Clock::now() < until) test::run_for(this->io, 5ms);
+  ASSERT_EQ(answered, 161);
+
+  std::set<std::string> ids;
+  for (std::size_t i = 0; i < 150; ++i) {
+    ASSERT_TRUE(out[i].has_value());
+    if (i < 100) {
+      ASSERT_TRUE(*out[i]) << i;
+      EXPECT_TRUE((*out[i])->created);
+      EXPECT_EQ((*out[i])->job.payload.at("i"), i);
+      ids.insert((*out[i])->job.id);
+    } else {
+      ASSERT_FALSE(*out[i]) << i;
+      EXPECT_EQ(out[i]->error(), queue_errc::queue_full);
+    }
+  }
+  EXPECT_EQ(ids.size(), 100u);
+  ASSERT_TRUE(*out[150]);
+  EXPECT_TRUE((*out[150])->created);
+  for (std::size_t i = 151; i < 160; ++i) {
+    ASSERT_TRUE(*out[i]) << i;
+    EXPECT_FALSE((*out[i])->created);
+    EXPECT_EQ((*out[i])->job.id, (*out[150])->job.id);
+  }
+  ASSERT_FALSE(*out[160]);
+  EXPECT_EQ(out[160]->error(), queue_errc::idempotency_conflict);
+  const QueueStats stats = test::run(this->io, broker.stats());
+  EXPECT_EQ(stats.queues.at("c")[JobStatus::queued], 100);
+  EXPECT_EQ(stats.queues.at("k")[JobStatus::queued], 1);
+  if (broker.redis_metrics()) {
+    // One request per submission without batching; background tasks add a few.
+    EXPECT_LT(broker.redis_metrics()->requests - requests_before, 40u);
+  }
 }
 
 TYPED_TEST(BrokerContractTest, APausedQueueTakesJobsButGivesNoneUntilResumed) {

@@ -179,6 +179,19 @@ TEST_F(RedisConnectionTest, EachRequestKeepsItsOwnDeadline) {
   EXPECT_EQ(call("ECHO", "in step").text, "in step");
 }
 
+awaitable<void> get_then_close(Connection& conn, int& ok, int& closed, int& finished) {
+  Request r;
+  r.push("GET", "k");
+  const ExecResult result = co_await conn.exec(std::move(r));
+  if (result) {
+    ++ok;
+    conn.close();
+  } else if (result.error() == redis_errc::closed) {
+    ++closed;
+  }
+  ++finished;
+}
+
 // A reply resumes its caller at once, on the connection's reader; a caller that closes the
 // connection there must leave every other caller a clear error, not a crash or a hang.
 TEST_F(RedisConnectionTest, ACallerThatClosesTheConnectionOnItsReplyFailsTheOthersCleanly) {
@@ -187,19 +200,7 @@ TEST_F(RedisConnectionTest, ACallerThatClosesTheConnectionOnItsReplyFailsTheOthe
   int closed = 0;
   int finished = 0;
   for (int i = 0; i < 20; ++i) {
-    auto caller = [&]() -> awaitable<void> {
-      Request r;
-      r.push("GET", "k");
-      const ExecResult result = co_await conn.exec(std::move(r));
-      if (result) {
-        ++ok;
-        conn.close();
-      } else if (result.error() == redis_errc::closed) {
-        ++closed;
-      }
-      ++finished;
-    };
-    asio::co_spawn(io, caller(), asio::detached);
+    asio::co_spawn(io, get_then_close(conn, ok, closed, finished), asio::detached);
   }
   const auto until = Clock::now() + 5s;
   while (finished < 20 && Clock::now() < until) test::run_for(io, 5ms);
