@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   redis-server curl jq procps clang libclang-rt-14-dev
-  python3 python3-yaml chromium
+  python3 python3-yaml chromium libtcmalloc-minimal4
 )
 # Node.js runs the OpenAPI validator and the browser test; a machine that has it keeps its own.
 if ! command -v node >/dev/null 2>&1; then packages+=(nodejs npm); fi
