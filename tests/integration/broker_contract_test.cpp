@@ -3,6 +3,7 @@
 
 #include <set>
 #include <thread>
+#include <type_traits>
 
 #include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
@@ -327,6 +328,26 @@ TYPED_TEST(BrokerContractTest, CancelQueuedAndScheduledJobsAtOnce) {
   EXPECT_EQ(
       test::run(this->io, this->broker().cancel("01a20402-5c32-7167-a3ee-39d8ffc0e858")).outcome,
       CancelOutcome::not_found);
+}
+
+// Ids of jobs cancelled while they waited are passed over by claims, and only what a worker
+// took ends up in its processing list.
+TYPED_TEST(BrokerContractTest, ClaimsPassOverCancelledJobsAndHoldOnlyWhatTheyTook) {
+  std::vector<Job> jobs;
+  for (int i = 0; i < 6; ++i) jobs.push_back(this->enqueue(this->spec()));
+  for (const int i : {1, 2, 4}) {
+    EXPECT_EQ(test::run(this->io, this->broker().cancel(jobs[i].id)).outcome,
+              CancelOutcome::cancelled);
+  }
+  EXPECT_EQ(this->claim()->id, jobs[0].id);
+  EXPECT_EQ(this->claim()->id, jobs[3].id);
+  EXPECT_EQ(this->claim()->id, jobs[5].id);
+  EXPECT_FALSE(this->claim());
+  for (const int i : {1, 2, 4}) EXPECT_EQ(this->get(jobs[i].id).status, JobStatus::cancelled);
+  if constexpr (std::is_same_v<TypeParam, RedisBackend>) {
+    EXPECT_EQ(this->backend.redis.command("LLEN " + keys::processing("default", "w1")), ":3\r\n");
+    EXPECT_EQ(this->backend.redis.command("LLEN " + keys::pending("default")), ":0\r\n");
+  }
 }
 
 TYPED_TEST(BrokerContractTest, CancelARunningJobTellsTheListenerAndIsNeverRetried) {

@@ -1,7 +1,7 @@
 -- take: the claim that does not block, for up to N jobs at once. Moves due job ids from pending
 -- into the worker's processing list and activates each in the same step, so an id can never be
 -- left in a processing list unactivated. Ids of jobs cancelled while they waited are dropped on
--- the way.
+-- the way. The ids move in bulk (RPOP with a count, one LPUSH), not one LMOVE each.
 -- KEYS[1] pending list      KEYS[2] processing list of the worker    KEYS[3] counts hash
 -- KEYS[4] the queue's paused marker
 -- ARGV[1] worker id         ARGV[2] now (unix ms)    ARGV[3] lease (ms)
@@ -16,30 +16,37 @@ local wanted = tonumber(ARGV[5])
 local now = ARGV[2]
 local lease_until = tonumber(now) + tonumber(ARGV[3])
 local taken = {}
-for _ = 1, wanted + 1000 do  -- bounded: at most 1000 ids of cancelled jobs skipped per call
-  if #taken >= wanted then break end
-  local id = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
-  if not id then break end
-  local key = ARGV[4] .. id
-  -- The fields a worker needs, read once: they serve the check, the counters and the reply
-  -- (patched to what the HSET writes), so a job costs three commands.
-  local f = redis.call('HMGET', key, 'status', 'attempts', 'run', 'type', 'payload',
-    'max_attempts', 'timeout_ms', 'idempotency_key', 'created_at', 'cancel_requested', 'lost_at')
-  if f[1] == 'queued' then
-    local attempts = tonumber(f[2] or '0') + 1
-    local run = tonumber(f[3] or '0') + 1
-    redis.call('HSET', key, 'status', 'processing', 'attempts', attempts, 'run', run,
-      'started_at', now, 'worker', ARGV[1], 'lease_until', lease_until, 'renewed_at', now)
-    taken[#taken + 1] = {'id', id, 'queue', ARGV[6], 'status', 'processing',
-      'attempts', tostring(attempts), 'run', tostring(run), 'type', f[4], 'payload', f[5],
-      'max_attempts', f[6], 'timeout_ms', f[7] or '', 'idempotency_key', f[8] or '',
-      'created_at', f[9], 'cancel_requested', f[10] or '0', 'started_at', now,
-      'worker', ARGV[1], 'lost_at', f[11] or ''}
-    if f[11] then redis.call('HDEL', key, 'lost_at') end
-  else
-    redis.call('LREM', KEYS[2], 1, id)
+local moved = {}  -- ids going into the processing list, pushed in one command
+local skipped = 0
+while #taken < wanted and skipped <= 1000 do  -- at most ~1000 ids of cancelled jobs per call
+  -- The oldest due ids, in one command: the script runs whole, so popping them here and
+  -- pushing them into the processing list below is as atomic as one LMOVE per id.
+  local ids = redis.call('RPOP', KEYS[1], wanted - #taken)
+  if not ids then break end
+  for _, id in ipairs(ids) do
+    local key = ARGV[4] .. id
+    -- The fields a worker needs, read once: they serve the check, the counters and the reply
+    -- (patched to what the HSET writes), so a job costs two commands and its share of two.
+    local f = redis.call('HMGET', key, 'status', 'attempts', 'run', 'type', 'payload',
+      'max_attempts', 'timeout_ms', 'idempotency_key', 'created_at', 'cancel_requested', 'lost_at')
+    if f[1] == 'queued' then
+      local attempts = tonumber(f[2] or '0') + 1
+      local run = tonumber(f[3] or '0') + 1
+      redis.call('HSET', key, 'status', 'processing', 'attempts', attempts, 'run', run,
+        'started_at', now, 'worker', ARGV[1], 'lease_until', lease_until, 'renewed_at', now)
+      taken[#taken + 1] = {'id', id, 'queue', ARGV[6], 'status', 'processing',
+        'attempts', tostring(attempts), 'run', tostring(run), 'type', f[4], 'payload', f[5],
+        'max_attempts', f[6], 'timeout_ms', f[7] or '', 'idempotency_key', f[8] or '',
+        'created_at', f[9], 'cancel_requested', f[10] or '0', 'started_at', now,
+        'worker', ARGV[1], 'lost_at', f[11] or ''}
+      moved[#moved + 1] = id
+      if f[11] then redis.call('HDEL', key, 'lost_at') end
+    else
+      skipped = skipped + 1  -- a job cancelled while it waited: its id just goes
+    end
   end
 end
+if #moved > 0 then redis.call('LPUSH', KEYS[2], unpack(moved)) end
 if #taken > 0 then
   redis.call('HINCRBY', KEYS[3], 'queued', -#taken)
   redis.call('HINCRBY', KEYS[3], 'processing', #taken)
