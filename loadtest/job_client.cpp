@@ -48,16 +48,18 @@ std::string id_of(const boost::json::value& v) {
 
 std::variant<WaitMode, std::string> WaitMode::parse(const std::string& text) {
   if (text == "long-poll") return WaitMode{};
+  if (text == "submit-wait") return WaitMode{.in_submit = true};
   if (text.starts_with("poll:")) {
     const auto ms = parse_int(text.substr(5));
     if (ms && *ms >= 1 && *ms <= 60'000) {
       return WaitMode{.long_poll = false, .poll_interval = std::chrono::milliseconds(*ms)};
     }
   }
-  return "--wait must be long-poll or poll:<ms> (1 to 60000), not '" + text + "'";
+  return "--wait must be long-poll, submit-wait or poll:<ms> (1 to 60000), not '" + text + "'";
 }
 
 std::string WaitMode::describe() const {
+  if (in_submit) return "submit-wait";
   return long_poll ? "long-poll" : "poll:" + std::to_string(poll_interval.count());
 }
 
@@ -163,7 +165,8 @@ void JobClient::close() {
 awaitable<JobOutcome> JobClient::run(std::string body) {
   Impl& im = *impl_;
   JobOutcome out;
-  const std::string jobs_path = "/jobs";
+  const std::string jobs_path =
+      im.wait.in_submit ? "/jobs?wait_ms=" + std::to_string(long_poll_ms) : "/jobs";
   Impl::Answer submit = co_await im.exchange(http::verb::post, jobs_path, &body);
   if (!submit.error.empty()) {
     out.error = submit.error;
@@ -182,6 +185,11 @@ awaitable<JobOutcome> JobClient::run(std::string body) {
   }
   out.was_submitted = true;
   out.submitted = Clock::now();
+  if (submit.response.result_int() == 200) {  // it waited in the submission, and the job ended
+    out.finished = out.submitted;
+    if (job_end(accepted) == JobEnd::failed) out.error = "job_failed";
+    co_return out;
+  }
 
   const auto give_up = out.submitted + im.job_timeout;
   const std::string path =

@@ -1,8 +1,9 @@
 #pragma once
 // One load-test client's HTTP connection (keep-alive, reconnected after an error): submits a
-// job with POST /jobs and waits for its end, either server-side (long poll with ?wait_ms=) or by
-// polling GET /jobs/<id> for stacks that cannot wait. Speaks to coqueue and to the peer stacks
-// alike: any 2xx answer with an "id" is a submission, "completed" or "SUCCESS" a success.
+// job with POST /jobs and waits for its end, either server-side (long poll with ?wait_ms=, or
+// in the submission itself) or by polling GET /jobs/<id> for stacks that cannot wait. Speaks to
+// coqueue and to the peer stacks alike: any 2xx answer with an "id" is a submission, "completed" or
+// "SUCCESS" a success.
 
 #include <chrono>
 #include <memory>
@@ -20,8 +21,11 @@ namespace coqueue::loadtest {
 struct WaitMode {
   bool long_poll = true;
   std::chrono::milliseconds poll_interval{0};  // when not long_poll
+  // The submission itself waits (POST /jobs?wait_ms=): one request per job when the job ends
+  // within the wait, else a long poll after it.
+  bool in_submit = false;
 
-  // "long-poll" or "poll:<ms>".
+  // "long-poll", "submit-wait" or "poll:<ms>".
   static std::variant<WaitMode, std::string> parse(const std::string& text);
   std::string describe() const;
 };

@@ -258,8 +258,9 @@ int main(int argc, char** argv) {
           "=weight (e.g. cpu:2=1,sleep:20=3)");
   cli.add("payload-bytes", "0", "pad echo payloads to about this many bytes");
   cli.add("wait", "long-poll",
-          "how clients wait for results: long-poll (GET /jobs/<id>?wait_ms=) or poll:<ms> "
-          "(GET /jobs/<id> every <ms>, for stacks that cannot wait server-side)");
+          "how clients wait for results: long-poll (GET /jobs/<id>?wait_ms=), submit-wait "
+          "(POST /jobs?wait_ms=: one request per job) or poll:<ms> (GET /jobs/<id> every "
+          "<ms>, for stacks that cannot wait server-side)");
   cli.add("rate", "0", "also run an open-loop step at this many jobs/s for each worker count");
   cli.add("connections", "256", "connections of the open-loop step");
   cli.add("p99-goal", "250ms", "latency goal of the recommendation (p99, submit to result)");

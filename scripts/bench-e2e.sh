@@ -10,7 +10,8 @@
 #            turn against the same redis-server (default: build/release's); the clients are
 #            always build/release's coqueue-loadtest
 # COQUEUE_BENCH_SERVER_ARGS and COQUEUE_BENCH_WORKER_ARGS add flags to the server and the worker
-# (e.g. COQUEUE_BENCH_SERVER_ARGS="--threads 2").
+# (e.g. COQUEUE_BENCH_SERVER_ARGS="--threads 2"); COQUEUE_BENCH_WAIT is how the clients wait
+# (coqueue-loadtest --wait: long-poll, the default, or submit-wait).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-5}
@@ -40,6 +41,7 @@ for d in "${dirs[@]}"; do
     s0=$(ticks "$server") w0=$(ticks "$worker") r0=$(ticks "$redis_pid")
     out=$(build/release/loadtest/coqueue-loadtest --target "http://$listen" --clients "$k" \
       --duration "${seconds}s" --warmup 0s --no-validate --quiet --format kv \
+      --wait "${COQUEUE_BENCH_WAIT:-long-poll}" \
       --out "$dir/reports" | tail -1)
     s1=$(ticks "$server") w1=$(ticks "$worker") r1=$(ticks "$redis_pid")
     jobs_s=$(sed -n 's/.*jobs_per_s=\([0-9]*\).*/\1/p' <<<"$out")

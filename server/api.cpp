@@ -135,7 +135,8 @@ awaitable<Response> Api::dispatch(const RouteMatch& match, Request request,
                                   boost::urls::url_view target) {
   const handlers::Context ctx{broker_, types_, settings_, shutting_down_, queue_rates_, *this};
   switch (match.id) {
-    case RouteId::submit_job: co_return co_await handlers::submit_job(ctx, std::move(request));
+    case RouteId::submit_job:
+      co_return co_await handlers::submit_job(ctx, std::move(request), target);
     case RouteId::submit_batch: co_return co_await handlers::submit_batch(ctx, std::move(request));
     case RouteId::list_jobs: co_return co_await handlers::list_jobs(ctx, target);
     case RouteId::get_job: co_return co_await handlers::get_job(ctx, match.job_id, target);

@@ -73,6 +73,12 @@ class Broker {
   // of one queue in one round trip and one script run.
   virtual awaitable<std::vector<EnqueueOutcome>> enqueue_many(std::vector<JobSpec> specs) = 0;
   virtual awaitable<std::optional<Job>> get(std::string id) = 0;
+  // The same, for a job whose queue the caller knows (it submitted the job): the Redis broker
+  // skips looking the queue up by id, a round trip.
+  virtual awaitable<std::optional<Job>> get_in_queue(std::string queue, std::string id) {
+    (void)queue;
+    return get(std::move(id));
+  }
   virtual awaitable<CancelResult> cancel(std::string id) = 0;
   virtual awaitable<QueueStats> stats() = 0;
   // The job browser: jobs that match `filter`, newest first, starting below the id `before`

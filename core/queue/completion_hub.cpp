@@ -7,9 +7,11 @@ namespace coqueue {
 
 CompletionHub::CompletionHub(executor ex) : ex_(std::move(ex)) {}
 
-CompletionHub::Subscription::Subscription(CompletionHub& hub, std::string job_id)
+CompletionHub::Subscription::Subscription(CompletionHub& hub, std::string job_id,
+                                          bool heed_recent_ends)
     : hub_(hub), waiter_(std::make_unique<Waiter>(hub.ex_, std::move(job_id))) {
   hub_.waiters_.emplace(waiter_->job_id, waiter_.get());
+  if (heed_recent_ends && hub_.recent_ends_.contains(waiter_->job_id)) waiter_->notified = true;
 }
 
 CompletionHub::Subscription::~Subscription() {
@@ -36,7 +38,18 @@ CompletionHub::Observer::~Observer() {
   hub_.observers_.erase(position_);
 }
 
+void CompletionHub::remember_end(std::string_view job_id) {
+  auto [it, added] = recent_ends_.emplace(job_id);
+  if (!added) return;
+  recent_order_.push_back(*it);
+  if (recent_order_.size() > remembered_ends) {
+    recent_ends_.erase(recent_order_.front());
+    recent_order_.pop_front();
+  }
+}
+
 void CompletionHub::notify(std::string_view job_id, std::string_view queue) {
+  remember_end(job_id);
   auto [first, last] = waiters_.equal_range(std::string(job_id));
   for (auto it = first; it != last; ++it) {
     it->second->notified = true;
@@ -51,6 +64,7 @@ void CompletionHub::notify_changed(std::string_view job_id, std::string_view que
 }
 
 void CompletionHub::notify_all() {
+  ++missed_generation_;
   for (auto& [id, waiter] : waiters_) {
     waiter->notified = true;
     waiter->timer.cancel();

@@ -2,14 +2,19 @@
 // Wakes the requests that wait for a job to finish. A waiter subscribes to a job id before it
 // reads the job, so a completion between the read and the wait is never missed; the backend
 // calls notify() when a job reaches a terminal status. No polling: each waiter sleeps on its own
-// timer, which notify() cancels.
+// timer, which notify() cancels. The hub remembers the last few thousand ends, so a waiter that
+// could only subscribe after its job ended (a job submitted and waited for in one request)
+// still hears of it.
 
+#include <cstdint>
+#include <deque>
 #include <functional>
 #include <list>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -26,7 +31,9 @@ class CompletionHub {
 
   class Subscription {
    public:
-    Subscription(CompletionHub& hub, std::string job_id);
+    // Woken at once when the job is among the ends remembered, unless `heed_recent_ends` is
+    // false (for a waiter that has just read the job and seen it not ended).
+    Subscription(CompletionHub& hub, std::string job_id, bool heed_recent_ends = true);
     ~Subscription();
     Subscription(const Subscription&) = delete;
     Subscription& operator=(const Subscription&) = delete;
@@ -67,6 +74,8 @@ class CompletionHub {
   void notify_all();
 
   std::size_t waiting() const { return waiters_.size(); }
+  // How many times notify_all() ran: a waiter that saw this change may have missed its end.
+  std::uint64_t missed_generation() const { return missed_generation_; }
 
  private:
   struct Waiter {
@@ -77,8 +86,14 @@ class CompletionHub {
   };
 
   executor ex_;
+  void remember_end(std::string_view job_id);
+
+  static constexpr std::size_t remembered_ends = 4096;
   std::unordered_multimap<std::string, Waiter*> waiters_;
   std::list<ObserverFn> observers_;
+  std::deque<std::string> recent_order_;  // the ends remembered, oldest first
+  std::unordered_set<std::string> recent_ends_;
+  std::uint64_t missed_generation_ = 0;
 };
 
 }  // namespace coqueue

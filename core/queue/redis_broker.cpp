@@ -302,6 +302,10 @@ awaitable<std::optional<Job>> RedisBroker::get(std::string id) {
   co_return co_await read_job(*queue, id);
 }
 
+awaitable<std::optional<Job>> RedisBroker::get_in_queue(std::string queue, std::string id) {
+  co_return co_await read_job(queue, id);
+}
+
 awaitable<std::optional<Job>> RedisBroker::read_job(const std::string& queue,
                                                     const std::string& id) {
   redis::Request r;

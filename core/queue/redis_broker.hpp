@@ -82,6 +82,7 @@ class RedisBroker final : public Broker {
   awaitable<EnqueueOutcome> enqueue(JobSpec spec) override;
   awaitable<std::vector<EnqueueOutcome>> enqueue_many(std::vector<JobSpec> specs) override;
   awaitable<std::optional<Job>> get(std::string id) override;
+  awaitable<std::optional<Job>> get_in_queue(std::string queue, std::string id) override;
   awaitable<CancelResult> cancel(std::string id) override;
   awaitable<QueueStats> stats() override;
   awaitable<Schedule> put_schedule(ScheduleDefinition definition) override;

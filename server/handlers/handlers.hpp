@@ -24,7 +24,7 @@ struct Context {
 
 constexpr std::size_t max_batch_jobs = 1000;
 
-awaitable<Response> submit_job(Context ctx, Request request);
+awaitable<Response> submit_job(Context ctx, Request request, boost::urls::url_view target);
 awaitable<Response> submit_batch(Context ctx, Request request);
 awaitable<Response> list_jobs(Context ctx, boost::urls::url_view target);
 awaitable<Response> get_job(Context ctx, std::string job_id, boost::urls::url_view target);

@@ -1,4 +1,4 @@
-// POST /jobs, POST /jobs/batch, GET /jobs/<id>[?wait_ms=N], DELETE /jobs/<id>
+// POST /jobs[?wait_ms=N], POST /jobs/batch, GET /jobs/<id>[?wait_ms=N], DELETE /jobs/<id>
 
 #include <algorithm>
 #include <cctype>
@@ -16,7 +16,52 @@
 
 namespace coqueue::server::handlers {
 
-awaitable<Response> submit_job(Context ctx, Request request) {
+namespace {
+
+// ?wait_ms=N: how long a request may wait for a job's end, capped by --max-wait; an error
+// response when the value is not a non-negative integer.
+std::variant<std::chrono::milliseconds, Response> read_wait(const Context& ctx,
+                                                            boost::urls::url_view target) {
+  std::chrono::milliseconds wait{0};
+  for (const auto& param : target.params()) {
+    if (param.key != "wait_ms") continue;
+    const auto ms = parse_int(param.value);
+    if (!ms || *ms < 0) {
+      return error_response(400, "invalid_query", "wait_ms must be a non-negative integer");
+    }
+    wait = std::min(std::chrono::milliseconds(*ms), ctx.settings.max_wait);
+  }
+  return wait;
+}
+
+// Waits for the end of a job this request just submitted. It reads the job only after a wake-up
+// (its end, or notifications that may have been missed: `generation` changed) or at the
+// deadline, so a job that ends in time costs one read. Nothing, or the job as last read.
+awaitable<std::optional<Job>> wait_for_end(Context ctx, std::string queue, std::string id,
+                                           std::uint64_t generation, SteadyTime deadline) {
+  CompletionHub& hub = ctx.broker.completions();
+  bool first = true;
+  for (;;) {
+    // The first look heeds the ends the hub remembers: the job may have ended before this
+    // request could subscribe. Later ones follow a read that saw it not ended.
+    CompletionHub::Subscription done(hub, id, first);
+    first = false;
+    if (hub.missed_generation() == generation) co_await done.wait_until(deadline);
+    generation = hub.missed_generation();
+    std::optional<Job> job = co_await ctx.broker.get_in_queue(queue, id);
+    if (!job || is_terminal(job->status) || ctx.shutting_down ||
+        std::chrono::steady_clock::now() >= deadline) {
+      co_return job;
+    }
+  }
+}
+
+}  // namespace
+
+awaitable<Response> submit_job(Context ctx, Request request, boost::urls::url_view target) {
+  const std::variant<std::chrono::milliseconds, Response> wait_or = read_wait(ctx, target);
+  if (const auto* bad = std::get_if<Response>(&wait_or)) co_return *bad;
+  const std::chrono::milliseconds wait = std::get<std::chrono::milliseconds>(wait_or);
   std::variant<boost::json::value, Response> body = read_json_body(ctx, request);
   if (auto* bad = std::get_if<Response>(&body)) co_return std::move(*bad);
   std::variant<JobSpec, Refusal> read = read_job(ctx, std::get<boost::json::value>(body));
@@ -26,8 +71,19 @@ awaitable<Response> submit_job(Context ctx, Request request) {
   if (unknown) co_return refusal_response(*unknown);
 
   const std::string queue = spec.queue;
+  const SteadyTime deadline = std::chrono::steady_clock::now() + wait;
+  const std::uint64_t generation = ctx.broker.completions().missed_generation();
   EnqueueOutcome enqueued = co_await ctx.broker.enqueue(std::move(spec));
   if (!enqueued) co_return refusal_response(enqueue_refusal(enqueued.error(), queue));
+  // With ?wait_ms: the record of a job that ended within the wait, as GET /jobs/<id> gives it.
+  if (is_terminal(enqueued->job.status)) {  // an idempotent repeat of a job that ended
+    if (wait.count() > 0) co_return json_response(200, to_json(enqueued->job));
+  } else if (wait.count() > 0 && !ctx.shutting_down) {
+    std::optional<Job> job =
+        co_await wait_for_end(ctx, queue, enqueued->job.id, generation, deadline);
+    if (job && is_terminal(job->status)) co_return json_response(200, to_json(*job));
+    if (job) enqueued->job.status = job->status;
+  }
   Response r = json_response(202, accepted_job(*enqueued));
   r.headers.emplace_back("Location", "/jobs/" + enqueued->job.id);
   co_return r;
@@ -89,15 +145,9 @@ awaitable<Response> submit_batch(Context ctx, Request request) {
 }
 
 awaitable<Response> get_job(Context ctx, std::string job_id, boost::urls::url_view target) {
-  std::chrono::milliseconds wait{0};
-  for (const auto& param : target.params()) {
-    if (param.key != "wait_ms") continue;
-    const auto ms = parse_int(param.value);
-    if (!ms || *ms < 0) {
-      co_return error_response(400, "invalid_query", "wait_ms must be a non-negative integer");
-    }
-    wait = std::min(std::chrono::milliseconds(*ms), ctx.settings.max_wait);
-  }
+  const std::variant<std::chrono::milliseconds, Response> wait_or = read_wait(ctx, target);
+  if (const auto* bad = std::get_if<Response>(&wait_or)) co_return *bad;
+  const std::chrono::milliseconds wait = std::get<std::chrono::milliseconds>(wait_or);
   if (!is_job_id(job_id)) co_return job_not_found(job_id);
 
   // Subscribe before reading, so a completion between the read and the wait still wakes us.

@@ -60,6 +60,44 @@ TEST_F(HttpApiTest, WaitWakesWhenTheJobEndsNotAtItsTimeout) {
   EXPECT_LT(took, 2s);  // far from the 10 s wait
 }
 
+// POST /jobs?wait_ms=: one request per job when the job ends within the wait.
+TEST_F(HttpApiTest, ASubmissionThatWaitsAnswersWithTheEndedJob) {
+  const HttpReply done =
+      client.post_json("/jobs?wait_ms=5000", R"({"type": "echo", "payload": {"x": [1, 2]}})");
+  ASSERT_EQ(done.status, 200u) << done.body;
+  const auto job = done.json();
+  EXPECT_EQ(job.at("status"), "completed");
+  EXPECT_EQ(job.at("result").at("x").at(1), 2);
+  EXPECT_EQ(client.get("/jobs/" + std::string(job.at("id").as_string())).json().at("result"),
+            job.at("result"));
+
+  const HttpReply failed = client.post_json(
+      "/jobs?wait_ms=5000", R"({"type": "fail", "payload": {}, "max_attempts": 1})");
+  ASSERT_EQ(failed.status, 200u) << failed.body;
+  EXPECT_EQ(failed.json().at("status"), "failed");
+}
+
+TEST_F(HttpApiTest, ASubmissionWhoseWaitRunsOutIsAcceptedAsUsual) {
+  const auto start = Clock::now();
+  const HttpReply r =
+      client.post_json("/jobs?wait_ms=150", R"({"type": "sleep", "payload": {"ms": 600}})");
+  EXPECT_GE(Clock::now() - start, 140ms);
+  ASSERT_EQ(r.status, 202u) << r.body;
+  const std::string id(r.json().at("id").as_string());
+  EXPECT_EQ(r.headers.at("location"), "/jobs/" + id);
+  EXPECT_TRUE(r.json().at("status") == "queued" || r.json().at("status") == "processing");
+  EXPECT_EQ(client.get("/jobs/" + id + "?wait_ms=5000").json().at("status"), "completed");
+}
+
+TEST_F(HttpApiTest, ASubmissionWithABadWaitIsRefusedAndQueuesNothing) {
+  const auto before = client.get("/queues").json().at("totals").at("queued");
+  const HttpReply r =
+      client.post_json("/jobs?wait_ms=-5", R"({"type": "sleep", "payload": {"ms": 1}})");
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(r.json().at("error").at("code"), "invalid_query");
+  EXPECT_EQ(client.get("/queues").json().at("totals").at("queued"), before);
+}
+
 TEST_F(HttpApiTest, WaitOnAJobThatDoesNotEndReturnsItAsItStands) {
   const std::string id = client.submit(R"({"type": "echo", "delay_ms": 60000})");
   const auto start = Clock::now();

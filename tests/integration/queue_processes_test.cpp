@@ -171,6 +171,37 @@ TEST(QueueProcesses, AWorkerPausedPastItsLeaseCannotOverwriteItsSuccessor) {
   EXPECT_EQ(successor.process().count_events("job.finish"), 1u);
 }
 
+// Submissions that wait for their job's end, on Redis with a worker process: each is answered
+// with its own ended job, whichever order the jobs end in.
+TEST(QueueProcesses, SubmissionsThatWaitGetTheirOwnEndedJob) {
+  RedisServer redis;
+  auto server = redis_server_process(redis);
+  WorkerProcess worker(redis.url(), {"--concurrency", "16"});
+  std::atomic<int> good{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&, c] {
+      HttpClient client(server->port());
+      for (int i = 0; i < 25; ++i) {
+        const std::string tag = std::to_string(c) + "-" + std::to_string(i);
+        // Every fifth job sleeps, so the jobs end out of order.
+        const std::string body = i % 5 == 0
+                                     ? std::string(R"({"type":"sleep","payload":{"ms":30}})")
+                                     : "{\"type\":\"echo\",\"payload\":{\"tag\":\"" + tag + "\"}}";
+        const HttpReply r = client.post_json("/jobs?wait_ms=10000", body);
+        if (r.status != 200) continue;
+        const auto job = r.json();
+        if (job.at("status") != "completed") continue;
+        if (i % 5 == 0 ? job.at("type") == "sleep" : str(job.at("result").at("tag")) == tag) {
+          ++good;
+        }
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(good.load(), 200);
+}
+
 TEST(QueueProcesses, SigtermHandsUnfinishedRunsBackAndLosesNothing) {
   RedisServer redis;
   auto server = redis_server_process(redis);

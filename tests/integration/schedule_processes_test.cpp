@@ -42,8 +42,8 @@ TEST(ScheduleProcesses, EachTickFiresOnceAcrossFourWorkersAKillAndAnEdit) {
   std::vector<std::unique_ptr<WorkerProcess>> workers;
   for (int i = 0; i < 4; ++i) {
     workers.push_back(std::make_unique<WorkerProcess>(
-        redis.url(),
-        std::vector<std::string>{"--queues", "ticks", "--id", std::string("w").append(std::to_string(i))}));
+        redis.url(), std::vector<std::string>{"--queues", "ticks", "--id",
+                                              std::string("w").append(std::to_string(i))}));
   }
   HttpClient http(server.port());
   const auto put = [&](int phase) {

@@ -53,5 +53,34 @@ TEST(CompletionHub, NotifyAllWakesEveryone) {
   EXPECT_TRUE(test::run(io, b.wait_until(Clock::now() + 5s)));
 }
 
+// A job submitted and waited for in one request can only subscribe once it has its id, which may
+// be after the job ended: the hub remembers recent ends for such a late subscriber.
+TEST(CompletionHub, ASubscriberThatComesJustAfterTheEndStillHearsOfIt) {
+  asio::io_context io;
+  CompletionHub hub(io.get_executor());
+  hub.notify("early");
+  CompletionHub::Subscription late(hub, "early");
+  EXPECT_TRUE(test::run(io, late.wait_until(Clock::now() + 5s)));
+  // One that has just read the job and seen it not ended (a retry) ignores the memory.
+  CompletionHub::Subscription after_read(hub, "early", /*heed_recent_ends=*/false);
+  EXPECT_FALSE(test::run(io, after_read.wait_until(Clock::now() + 30ms)));
+  // The memory is bounded: the oldest ends are forgotten.
+  for (int i = 0; i < 5000; ++i) hub.notify("job-" + std::to_string(i));
+  CompletionHub::Subscription forgotten(hub, "early");
+  EXPECT_FALSE(test::run(io, forgotten.wait_until(Clock::now() + 30ms)));
+  CompletionHub::Subscription kept(hub, "job-4999");
+  EXPECT_TRUE(test::run(io, kept.wait_until(Clock::now() + 5s)));
+}
+
+TEST(CompletionHub, NotifyAllCountsAGenerationOfPossiblyMissedEnds) {
+  asio::io_context io;
+  CompletionHub hub(io.get_executor());
+  const std::uint64_t before = hub.missed_generation();
+  hub.notify("x");
+  EXPECT_EQ(hub.missed_generation(), before);
+  hub.notify_all();
+  EXPECT_EQ(hub.missed_generation(), before + 1);
+}
+
 }  // namespace
 }  // namespace coqueue

@@ -167,11 +167,16 @@ TEST(WaitMode, ParsesLongPollAndPolling) {
 
   EXPECT_TRUE(std::holds_alternative<WaitMode>(WaitMode::parse("poll:1")));
   EXPECT_TRUE(std::holds_alternative<WaitMode>(WaitMode::parse("poll:60000")));
+
+  const auto in_submit = WaitMode::parse("submit-wait");
+  ASSERT_TRUE(std::holds_alternative<WaitMode>(in_submit));
+  EXPECT_TRUE(std::get<WaitMode>(in_submit).in_submit);
+  EXPECT_EQ(std::get<WaitMode>(in_submit).describe(), "submit-wait");
 }
 
 TEST(WaitMode, RejectsAnythingElse) {
   for (const std::string text : {"", "longpoll", "long-poll ", "poll", "poll:", "poll:0", "poll:-5",
-                                 "poll:60001", "poll:abc", "poll:10ms", "sleep:5"}) {
+                                 "poll:60001", "poll:abc", "poll:10ms", "sleep:5", "submit"}) {
     const auto parsed = WaitMode::parse(text);
     ASSERT_TRUE(std::holds_alternative<std::string>(parsed)) << '"' << text << '"';
     EXPECT_NE(std::get<std::string>(parsed).find("--wait"), std::string::npos);
