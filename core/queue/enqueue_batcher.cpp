@@ -25,17 +25,11 @@ awaitable<EnqueueOutcome> EnqueueBatcher::enqueue(JobSpec spec) {
     q.flushing = true;
     std::vector<JobSpec> alone;
     alone.push_back(std::move(spec));
-    std::vector<EnqueueOutcome> outcomes;
-    std::exception_ptr error;
-    try {
-      outcomes = co_await send_(std::move(alone));
-    } catch (...) {
-      error = std::current_exception();
-    }
+    Sent sent = co_await send(std::move(alone));
     if (*alive_) hand_over(queue);
-    if (error) std::rethrow_exception(error);
-    if (outcomes.size() != 1) throw std::runtime_error("enqueue: bad reply");
-    co_return std::move(outcomes.front());
+    if (sent.error) std::rethrow_exception(sent.error);
+    if (sent.outcomes.size() != 1) throw std::runtime_error("enqueue: bad reply");
+    co_return std::move(sent.outcomes.front());
   }
   Item item;
   item.spec = std::move(spec);
@@ -44,6 +38,16 @@ awaitable<EnqueueOutcome> EnqueueBatcher::enqueue(JobSpec spec) {
       [&item](auto handler) { item.caller.park(std::move(handler)); }, asio::use_awaitable);
   if (item.error) std::rethrow_exception(item.error);
   co_return std::move(*item.outcome);
+}
+
+awaitable<EnqueueBatcher::Sent> EnqueueBatcher::send(std::vector<JobSpec> specs) {
+  Sent sent;
+  try {
+    sent.outcomes = co_await send_(std::move(specs));
+  } catch (...) {
+    sent.error = std::current_exception();
+  }
+  co_return sent;
 }
 
 void EnqueueBatcher::hand_over(const std::string& queue) {
@@ -76,13 +80,9 @@ awaitable<void> EnqueueBatcher::flush(std::string queue, std::shared_ptr<bool> a
       q.waiting.pop_front();
       specs.push_back(std::move(batch.back()->spec));
     }
-    std::vector<EnqueueOutcome> outcomes;
-    std::exception_ptr error;
-    try {
-      outcomes = co_await send_(std::move(specs));
-    } catch (...) {
-      error = std::current_exception();
-    }
+    Sent sent = co_await send(std::move(specs));
+    std::vector<EnqueueOutcome>& outcomes = sent.outcomes;
+    std::exception_ptr error = sent.error;
     if (!*alive) {
       error = std::make_exception_ptr(
           std::system_error(make_error_code(redis::redis_errc::closed), "enqueue"));

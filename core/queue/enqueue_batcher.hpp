@@ -47,6 +47,12 @@ class EnqueueBatcher {
     bool flushing = false;
   };
 
+  // The outcomes of one call, or what it threw.
+  struct Sent {
+    std::vector<EnqueueOutcome> outcomes;
+    std::exception_ptr error;
+  };
+  awaitable<Sent> send(std::vector<JobSpec> specs);
   // After a call of the queue is back: the next batch goes, or the queue is idle again.
   void hand_over(const std::string& queue);
   awaitable<void> flush(std::string queue, std::shared_ptr<bool> alive);
