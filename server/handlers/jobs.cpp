@@ -156,7 +156,8 @@ awaitable<Response> get_job(Context ctx, std::string job_id, boost::urls::url_vi
   std::optional<Job> job = co_await ctx.broker.get(job_id);
   if (job && !is_terminal(job->status) && wait.count() > 0 && !ctx.shutting_down) {
     co_await done.wait_until(deadline);
-    job = co_await ctx.broker.get(job_id);
+    // The first read told the job's queue: no need to look it up by id again.
+    job = co_await ctx.broker.get_in_queue(job->queue, job_id);
   }
   if (!job) co_return job_not_found(job_id);
   co_return json_response(200, to_json(*job));
