@@ -4,11 +4,11 @@
 // (core/queue/scripts/); keys are named in core/queue/redis_keys.hpp and explained in
 // docs/redis-keys.md.
 //
-// Claiming: LMOVE (or, when every queue is empty, BLMOVE on a connection of the blocking pool
-// with a server-side timeout of at most `max_block`) moves a job id from the queue's pending
-// list into this worker's processing list, then activate.lua marks the job processing and
-// counts the attempt, which is also the run's fencing token: complete.lua and fail.lua refuse a
-// run whose token or worker no longer matches.
+// Claiming: take.lua moves due job ids from the queue's pending list into this worker's
+// processing list and marks each job processing, in one script run; when every queue is empty,
+// BLMOVE on a connection of the blocking pool (server-side timeout at most `max_block`) moves
+// one id and activate.lua marks it. Either counts the attempt, which is also the run's fencing
+// token: complete.lua and fail.lua refuse a run whose token or worker no longer matches.
 //
 // The broker must be closed and destroyed while its io_context is not running, or before
 // the context runs again: its background loops reference it.
