@@ -169,6 +169,7 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
       if (!ec) {
         failures = 0;
         link_up_ = true;
+        delivering_ = false;  // a reader that ended by an exception may have left it set
         ++link_id_;
         ++metrics_.connects;
         log::info("redis.connected", {{"endpoint", endpoint_text()}});
