@@ -11,12 +11,24 @@
 #include "core/redis/redis_errc.hpp"
 
 namespace coqueue {
+namespace {
+
+std::exception_ptr closed_error() {
+  return std::make_exception_ptr(
+      std::system_error(make_error_code(redis::redis_errc::closed), "enqueue"));
+}
+
+std::exception_ptr bad_reply_error() {
+  return std::make_exception_ptr(std::runtime_error("enqueue: bad reply"));
+}
+
+}  // namespace
 
 EnqueueBatcher::EnqueueBatcher(executor ex, SendBatch send, std::size_t max_batch)
     : ex_(std::move(ex)), send_(std::move(send)), max_batch_(max_batch) {}
 
 awaitable<EnqueueOutcome> EnqueueBatcher::enqueue(JobSpec spec) {
-  if (!*alive_) throw std::system_error(make_error_code(redis::redis_errc::closed), "enqueue");
+  if (!*alive_) std::rethrow_exception(closed_error());
   const std::string queue = spec.queue;
   Queue& q = queues_[queue];
   if (!q.flushing) {
@@ -28,7 +40,7 @@ awaitable<EnqueueOutcome> EnqueueBatcher::enqueue(JobSpec spec) {
     Sent sent = co_await send(std::move(alone));
     if (*alive_) hand_over(queue);
     if (sent.error) std::rethrow_exception(sent.error);
-    if (sent.outcomes.size() != 1) throw std::runtime_error("enqueue: bad reply");
+    if (sent.outcomes.size() != 1) std::rethrow_exception(bad_reply_error());
     co_return std::move(sent.outcomes.front());
   }
   Item item;
@@ -82,16 +94,11 @@ awaitable<void> EnqueueBatcher::flush(std::string queue, std::shared_ptr<bool> a
     }
     Sent sent = co_await send(std::move(specs));
     std::vector<EnqueueOutcome>& outcomes = sent.outcomes;
-    std::exception_ptr error = sent.error;
-    if (!*alive) {
-      error = std::make_exception_ptr(
-          std::system_error(make_error_code(redis::redis_errc::closed), "enqueue"));
-    }
+    const std::exception_ptr error = *alive ? sent.error : closed_error();
     for (std::size_t i = 0; i < batch.size(); ++i) {
       Item& item = *batch[i];
       if (error || i >= outcomes.size()) {
-        item.error =
-            error ? error : std::make_exception_ptr(std::runtime_error("enqueue: bad reply"));
+        item.error = error ? error : bad_reply_error();
       } else {
         item.outcome = std::move(outcomes[i]);
       }
@@ -103,8 +110,7 @@ awaitable<void> EnqueueBatcher::flush(std::string queue, std::shared_ptr<bool> a
 
 void EnqueueBatcher::close() {
   *alive_ = false;
-  const auto closed = std::make_exception_ptr(
-      std::system_error(make_error_code(redis::redis_errc::closed), "enqueue"));
+  const std::exception_ptr closed = closed_error();
   for (auto& [name, q] : queues_) {
     std::list<Item*> waiting = std::exchange(q.waiting, {});
     q.flushing = false;

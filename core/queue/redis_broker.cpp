@@ -299,15 +299,10 @@ awaitable<std::optional<std::string>> RedisBroker::queue_of(const std::string& i
 awaitable<std::optional<Job>> RedisBroker::get(std::string id) {
   const std::optional<std::string> queue = co_await queue_of(id);
   if (!queue) co_return std::nullopt;
-  co_return co_await read_job(*queue, id);
+  co_return co_await get_in_queue(*queue, std::move(id));
 }
 
 awaitable<std::optional<Job>> RedisBroker::get_in_queue(std::string queue, std::string id) {
-  co_return co_await read_job(queue, id);
-}
-
-awaitable<std::optional<Job>> RedisBroker::read_job(const std::string& queue,
-                                                    const std::string& id) {
   redis::Request r;
   r.push("HGETALL", keys::job(queue, id));
   redis::Replies replies = co_await exec(std::move(r));
@@ -334,7 +329,7 @@ awaitable<CancelResult> RedisBroker::cancel(std::string id) {
                                        keys::done_channel(q), keys::cancel_channel()};
   const redis::RespValue reply =
       co_await run_script(cancel_script_, std::move(script_keys), std::move(script_args));
-  std::optional<Job> job = co_await read_job(q, id);
+  std::optional<Job> job = co_await get_in_queue(q, id);
   if (reply.integer == 1) co_await expire_index(id);
   switch (reply.integer) {
     case 1: co_return CancelResult{CancelOutcome::cancelled, std::move(job)};
@@ -975,7 +970,7 @@ awaitable<RetryOutcome> RedisBroker::retry_failed(std::string id) {
   const redis::RespValue requeued =
       co_await run_script(requeue_dead_script_, std::move(script_keys), std::move(script_args));
   if (requeued.integer == 1) co_return RetryOutcome::requeued;
-  co_return (co_await read_job(q, id)) ? RetryOutcome::not_failed : RetryOutcome::not_found;
+  co_return (co_await get_in_queue(q, id)) ? RetryOutcome::not_failed : RetryOutcome::not_found;
 }
 
 awaitable<std::int64_t> RedisBroker::requeue_dead(std::string queue) {

@@ -188,7 +188,6 @@ class RedisBroker final : public Broker {
   // Jobs of one queue (at most max_enqueue_batch), in one round trip.
   awaitable<std::vector<EnqueueOutcome>> enqueue_batch(std::vector<JobSpec> specs);
   awaitable<std::optional<std::string>> queue_of(const std::string& id);
-  awaitable<std::optional<Job>> read_job(const std::string& queue, const std::string& id);
   // A job this worker just activated: remember the run (its fencing token) and return it.
   std::optional<Job> hold(const std::string& queue, const std::string& worker,
                           const redis::RespValue& activated);

@@ -6,7 +6,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/associated_cancellation_slot.hpp>
-#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/generic/stream_protocol.hpp>
@@ -169,7 +168,7 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
       if (!ec) {
         failures = 0;
         link_up_ = true;
-        delivering_ = false;  // a reader that ended by an exception may have left it set
+        delivering_ = false;  // the last link's reader may have ended mid-delivery
         ++link_id_;
         ++metrics_.connects;
         log::info("redis.connected", {{"endpoint", endpoint_text()}});
@@ -347,15 +346,11 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
   awaitable<void> read_replies(std::shared_ptr<Impl>) {
     for (;;) {
       // close() failed every request already: bytes read before it are no one's any more.
-      if (closed_) {
-        delivering_ = false;
-        co_return;
-      }
+      if (closed_) co_return;
       RespNode node;
       std::size_t used = 0;
       const auto status = parser_.next(unread(), node, used);
       if (status == RespParser::Status::error) {
-        delivering_ = false;
         log::error("redis.protocol_error", {{"error", parser_.error().message()}});
         co_return;
       }
@@ -369,11 +364,8 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
       }
       read_buffer_.consume(used);
       if (!builder_.add(node)) continue;
-      delivering_ = true;
-      if (!dispatch(builder_.take())) {
-        delivering_ = false;
-        co_return;
-      }
+      delivering_ = true;  // until the buffer holds no whole reply (or run() starts a new link)
+      if (!dispatch(builder_.take())) co_return;
     }
   }
 
@@ -427,7 +419,7 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
   // read loop sees the closed socket and run() reconnects). Nothing here can be cancelled by a
   // caller: half a command on the wire would put every other caller's stream out of step.
   void write_queued() {
-    if (writing_ || !link_up_ || queue_.empty()) return;
+    if (!write_holds_.empty() || !link_up_ || queue_.empty()) return;
     write_buffers_.clear();
     std::size_t bytes = 0;
     const auto now = Clock::now();
@@ -453,14 +445,12 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
     if (sent == bytes) return;
     drop_written(sent);
     // The unsent part refers to requests now in the in-flight FIFO, which a dropped link
-    // clears: hold them until the write is done.
-    writing_ = true;
+    // clears: hold them until the write is done (holding some is what "writing" means).
     write_holds_.assign(in_flight_.end() - static_cast<std::ptrdiff_t>(write_buffers_.size()),
                         in_flight_.end());
     asio::async_write(socket_, write_buffers_,
                       [this, self = shared_from_this(), link = link_id_](
                           boost::system::error_code wec, std::size_t) {
-                        writing_ = false;
                         write_holds_.clear();
                         if (link != link_id_) {
                           write_queued();  // an earlier link's write: this one may go on
@@ -617,7 +607,6 @@ class Connection::Impl : public std::enable_shared_from_this<Connection::Impl> {
   std::deque<PendingPtr> in_flight_;  // written, replies due in this order
   std::vector<asio::const_buffer> write_buffers_;
   std::vector<PendingPtr> write_holds_;  // what an unfinished async_write points into
-  bool writing_ = false;                 // an async_write is unfinished
   bool delivering_ = false;              // replies are being handed out
   bool write_posted_ = false;            // a write_queued() waits its turn
   std::uint64_t link_id_ = 0;            // which link a write belongs to

@@ -40,8 +40,6 @@ class ParkedCaller {
     parked_ = new (storage_) Held(std::forward<Handler>(handler));
   }
 
-  bool parked() const { return parked_ != nullptr; }
-
   // Runs the caller now, on this stack. Only for a caller that runs on this thread's executor
   // (what the resumer's owner requires of its callers), as it skips the executor.
   void resume_now() {

@@ -16,7 +16,7 @@ local wanted = tonumber(ARGV[5])
 local now = ARGV[2]
 local lease_until = tonumber(now) + tonumber(ARGV[3])
 local taken = {}
-local moved = {}  -- ids going into the processing list, pushed in one command
+local moved = {}  -- the ids taken: pushed into the processing list in one command, announced
 local skipped = 0
 while #taken < wanted and skipped <= 1000 do  -- at most ~1000 ids of cancelled jobs per call
   -- The oldest due ids, in one command: the script runs whole, so popping them here and
@@ -50,8 +50,6 @@ if #moved > 0 then redis.call('LPUSH', KEYS[2], unpack(moved)) end
 if #taken > 0 then
   redis.call('HINCRBY', KEYS[3], 'queued', -#taken)
   redis.call('HINCRBY', KEYS[3], 'processing', #taken)
-  local ids = {}
-  for i, job in ipairs(taken) do ids[i] = job[2] end
-  redis.call('PUBLISH', ARGV[7], table.concat(ids, ' '))
+  redis.call('PUBLISH', ARGV[7], table.concat(moved, ' '))  -- the ids taken, in order
 end
 return taken
