@@ -6,6 +6,7 @@
 #include <atomic>
 #include <csignal>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -38,16 +39,26 @@ std::vector<const ChildProcess*> processes_of(
   return out;
 }
 
-// Every accepted job has exactly one run whose completion Redis recorded.
-void expect_each_completed_once(const std::vector<std::vector<std::string>>& accepted,
-                                const std::map<std::string, int>& completions) {
+// Every accepted job has exactly one run whose completion the workers logged. A worker logs a
+// completion after Redis recorded it, so a worker killed in between leaves a completed job with
+// no such line: `unlogged_allowed` names the runs a kill cut off, which may end that way.
+// Returns how many did.
+int expect_each_completed_once(const std::vector<std::vector<std::string>>& accepted,
+                               const std::map<std::string, int>& completions,
+                               const std::set<std::string>& unlogged_allowed = {}) {
   int twice = 0;
   int never = 0;
+  int unlogged = 0;
   for (const auto& list : accepted) {
     for (const std::string& id : list) {
       const auto found = completions.find(id);
       if (found == completions.end()) {
+        if (unlogged_allowed.contains(id)) {
+          ++unlogged;
+          continue;
+        }
         ++never;
+        ADD_FAILURE() << id << " has no logged completion";
       } else if (found->second != 1) {
         ++twice;
         ADD_FAILURE() << id << " completed " << found->second << " times";
@@ -56,6 +67,7 @@ void expect_each_completed_once(const std::vector<std::vector<std::string>>& acc
   }
   EXPECT_EQ(twice, 0);
   EXPECT_EQ(never, 0);
+  return unlogged;
 }
 
 // Redis dies (SIGKILL: nothing flushed) under load from 4 producers on 2 servers, with 2
@@ -167,7 +179,6 @@ TEST(FaultRuns, WorkersKilledInALoopLoseNoJob) {
   }
   std::vector<const ChildProcess*> all = processes_of(live);
   for (const auto* p : processes_of(killed)) all.push_back(p);
-  expect_each_completed_once(ids, completions_by_job(all));
 
   std::set<std::string> cut_off;  // started by a killed worker and not finished there
   for (const auto& w : killed) {
@@ -177,6 +188,9 @@ TEST(FaultRuns, WorkersKilledInALoopLoseNoJob) {
     }
   }
   EXPECT_FALSE(cut_off.empty());  // the kills did cut runs off
+  // Each job read back as completed above; a cut-off run may have completed in Redis just
+  // before its worker died, unlogged.
+  const int unlogged = expect_each_completed_once(ids, completions_by_job(all), cut_off);
   const auto starts = starts_by_job(all);
   int reruns = 0;
   for (const std::string& id : ids[0]) {
@@ -193,6 +207,7 @@ TEST(FaultRuns, WorkersKilledInALoopLoseNoJob) {
   RecordProperty("workers_killed", kills);
   RecordProperty("runs_cut_off", static_cast<int>(cut_off.size()));
   RecordProperty("jobs_run_again", reruns);
+  RecordProperty("completed_by_a_killed_worker_unlogged", unlogged);
 }
 
 // A server is killed with SIGKILL while clients wait on it for their jobs (long-poll): each
