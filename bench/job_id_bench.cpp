@@ -7,7 +7,7 @@ namespace {
 void BM_JobIdNext(benchmark::State& state) {
   coqueue::JobIdGenerator ids;
   const auto now = std::chrono::system_clock::now();
-  for (auto _ : state) benchmark::DoNotOptimize(ids.next(now));
+  for (auto _ : state) benchmark::DoNotOptimize(ids.next(now, "default"));
 }
 BENCHMARK(BM_JobIdNext);
 

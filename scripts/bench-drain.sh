@@ -5,9 +5,9 @@
 #
 # Usage: scripts/bench-drain.sh [jobs] [bin-dir...]
 #   jobs     jobs per run (default 200000)
-#   bin-dir  directories holding a coqueue-worker to compare, each measured in turn against the
-#            same redis-server (default: build/release's); the queue is always filled by
-#            build/release's coqueue-loadtest --fill
+#   bin-dir  directories holding a coqueue-worker and a coqueue-loadtest to compare, each
+#            measured in turn against the same redis-server (default: build/release's); each
+#            build fills the queue itself (coqueue-loadtest --fill), so the keys are its own
 # Runs: 1 process x 100 jobs at once, 2 processes x 50, and 1 process x 10.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +19,7 @@ run() {  # bin-dir processes concurrency-each
   local d=$1 procs=$2 each=$3
   redis-cli -p "$port" flushall >/dev/null
   local fill
-  fill=$(build/release/loadtest/coqueue-loadtest --fill "$jobs" --redis "$url" | sed -n 's/.*jobs_per_s=\([0-9]*\).*/\1/p')
+  fill=$("$(bin "$d" loadtest)" --fill "$jobs" --redis "$url" | sed -n 's/.*jobs_per_s=\([0-9]*\).*/\1/p')
   local r0 pids=() w0=0 start end
   r0=$(ticks "$redis_pid")
   start=$(date +%s.%N)

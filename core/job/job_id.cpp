@@ -15,7 +15,7 @@ void append_hex(std::string& out, std::uint64_t value, int digits) {
 
 JobIdGenerator::JobIdGenerator() : rng_(std::random_device{}()) {}
 
-std::string JobIdGenerator::next(SystemTime now) {
+std::string JobIdGenerator::next(SystemTime now, std::string_view queue) {
   std::int64_t ms = unix_millis(now);
   if (ms <= last_ms_) {
     // Same millisecond (or the clock stepped back): keep the last timestamp and count up.
@@ -38,7 +38,7 @@ std::string JobIdGenerator::next(SystemTime now) {
   id += '-';
   append_hex(id, 0x7000 | counter_, 4);
   id += '-';
-  append_hex(id, 0x8000 | ((rand_b >> 48) & 0x3fff), 4);
+  append_hex(id, 0x8000 | ((rand_b >> 48) & 0x3000) | queue_tag(queue), 4);
   id += '-';
   append_hex(id, rand_b & 0xffffffffffffull, 12);
   return id;
@@ -56,6 +56,24 @@ bool is_job_id(std::string_view text) {
   }
   return text[14] == '7' &&
          (text[19] == '8' || text[19] == '9' || text[19] == 'a' || text[19] == 'b');
+}
+
+std::uint16_t queue_tag(std::string_view queue) {
+  std::uint32_t h = 2166136261u;
+  for (const char c : queue) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 16777619u;
+  }
+  return static_cast<std::uint16_t>((h ^ (h >> 12) ^ (h >> 24)) & 0xfff);
+}
+
+std::uint16_t queue_tag_of(std::string_view job_id) {
+  std::uint16_t tag = 0;
+  for (std::size_t i = 20; i < 23; ++i) {
+    const char c = job_id[i];
+    tag = static_cast<std::uint16_t>(tag << 4 | (c <= '9' ? c - '0' : c - 'a' + 10));
+  }
+  return tag;
 }
 
 }  // namespace coqueue

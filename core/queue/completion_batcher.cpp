@@ -54,68 +54,48 @@ awaitable<void> CompletionBatcher::flush(std::string queue, std::shared_ptr<bool
   for (;;) {
     if (!*alive) co_return;     // close() woke everyone
     Queue& q = queues_[queue];  // entries are never erased: the reference outlives the awaits
-    if (q.waiting.empty() && q.to_expire.empty()) {
+    if (q.waiting.empty()) {
       q.flushing = false;
       co_return;
     }
-    redis::Request first;  // the index TTLs owed by the previous batch
-    for (const std::string& id : q.to_expire) {
-      first.push("PEXPIRE", keys::job_queue(id), settings_.result_ttl.count());
-    }
-    std::vector<std::string> expiring = std::exchange(q.to_expire, {});
-
     std::vector<Item*> batch;
     while (!q.waiting.empty() && batch.size() < settings_.max_batch) {
       batch.push_back(q.waiting.front());
       q.waiting.pop_front();
     }
-    redis::ExecResult result;
-    if (batch.empty()) {
-      result = co_await conn_.exec(std::move(first), settings_.request_timeout);
-    } else {
-      const std::string now = std::to_string(unix_millis(std::chrono::system_clock::now()));
-      std::vector<std::string> script_keys{keys::counts(queue), keys::expiring(queue)};
-      std::vector<std::string> script_args{now, std::to_string(settings_.result_ttl.count()),
-                                           keys::done_channel(queue)};
-      script_keys.reserve(2 + 2 * batch.size());
-      script_args.reserve(3 + 4 * batch.size());
-      for (const Item* item : batch) {
-        script_keys.push_back(keys::job(queue, item->id));
-        script_keys.push_back(keys::processing(queue, item->worker));
-        script_args.push_back(item->id);
-        script_args.push_back(item->worker);
-        script_args.push_back(item->run);
-        script_args.push_back(item->result);
-      }
-      result = co_await script_.run_after(conn_, std::move(first), std::move(script_keys),
-                                          std::move(script_args), settings_.request_timeout);
+    const std::string now = std::to_string(unix_millis(std::chrono::system_clock::now()));
+    std::vector<std::string> script_keys{keys::counts(queue), keys::expiring(queue)};
+    std::vector<std::string> script_args{now, std::to_string(settings_.result_ttl.count()),
+                                         keys::done_channel(queue)};
+    script_keys.reserve(2 + 2 * batch.size());
+    script_args.reserve(3 + 4 * batch.size());
+    for (const Item* item : batch) {
+      script_keys.push_back(keys::job(queue, item->id));
+      script_keys.push_back(keys::processing(queue, item->worker));
+      script_args.push_back(item->id);
+      script_args.push_back(item->worker);
+      script_args.push_back(item->run);
+      script_args.push_back(item->result);
     }
+    const redis::ExecResult result = co_await script_.run(
+        conn_, std::move(script_keys), std::move(script_args), settings_.request_timeout);
     if (!*alive) {
       for (Item* item : batch) finish(*item, -1, make_error_code(redis::redis_errc::closed));
       co_return;
     }
-    // Redis not reached, or it could not serve (nothing ran): the callers retry (settle() does),
-    // and the index TTLs are still owed, with the next request.
+    // Redis not reached, or it could not serve (nothing ran): the callers retry (settle() does).
     std::error_code failed = result ? std::error_code{} : result.error();
-    if (!failed && !batch.empty() && redis::is_transient_error(result->back())) {
+    if (!failed && redis::is_transient_error(result->back())) {
       failed = make_error_code(redis::redis_errc::server_busy);
     }
     if (failed) {
-      q.to_expire.insert(q.to_expire.end(), expiring.begin(), expiring.end());
       for (Item* item : batch) finish(*item, -1, failed);
-      if (batch.empty()) {
-        log::warn("queue.index_expiry_failed", {{"error", failed.message()}});
-        q.flushing = false;  // retried with the next completion of this queue
-        co_return;
-      }
       continue;
     }
-    if (batch.empty()) continue;
     const redis::RespValue& reply = result->back();
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const bool ok = !reply.is_error() && i < reply.elements.size();
       const int verdict = ok ? static_cast<int>(reply.elements[i].integer) : -1;
-      if (verdict == 1 && settings_.result_ttl.count() > 0) q.to_expire.push_back(batch[i]->id);
       finish(*batch[i], verdict,
              ok ? std::error_code{} : make_error_code(redis::redis_errc::protocol_error));
     }

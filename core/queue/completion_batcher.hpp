@@ -3,9 +3,6 @@
 // a queue is on the wire, the completions that arrive meanwhile wait, and then go together in
 // the next call (one script run for up to `max_batch` runs). A lone completion on an idle queue
 // goes at once, so batching costs no latency. Each caller still gets its own verdict.
-//
-// The id index (cq:id:<id>, in another cluster slot than the job) is given its TTL only for
-// runs the script recorded, in the same request as the next batch, or alone when none follows.
 
 #include <chrono>
 #include <list>
@@ -50,7 +47,6 @@ class CompletionBatcher {
   };
   struct Queue {
     std::list<Item*> waiting;
-    std::vector<std::string> to_expire;  // ids whose index gets its TTL with the next request
     bool flushing = false;
   };
 

@@ -66,7 +66,7 @@ awaitable<EnqueueOutcome> MemoryBroker::enqueue(JobSpec spec) {
   }
 
   Job job;
-  job.id = ids_.next(wall_now());
+  job.id = ids_.next(wall_now(), spec.queue);
   job.queue = spec.queue;
   job.type = spec.type;
   job.max_attempts = spec.max_attempts;

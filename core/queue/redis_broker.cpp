@@ -197,14 +197,17 @@ awaitable<std::vector<EnqueueOutcome>> RedisBroker::enqueue_batch(std::vector<Jo
   const std::string& q = specs.front().queue;
   std::vector<std::string> ids;
   ids.reserve(specs.size());
-  for (std::size_t i = 0; i < specs.size(); ++i) ids.push_back(ids_.next(created));
+  for (std::size_t i = 0; i < specs.size(); ++i) ids.push_back(ids_.next(created, q));
 
-  // The ids' queue goes first, in the same round trip, so a job can be found by id the moment
-  // it exists. Both commands are safe to repeat.
+  // The ids carry the queue's tag; the queue is registered under it before its first job
+  // exists, in the same round trip, so a job can be found by id the moment it exists. Both
+  // commands are safe to repeat.
   redis::Request first;
-  for (const std::string& id : ids) first.push("SET", keys::job_queue(id), q);
   const bool register_queue = !known_queues_.contains(q);
-  if (register_queue) first.push("SADD", keys::queues(), q);
+  if (register_queue) {
+    first.push("SADD", keys::queues(), q);
+    first.push("SADD", keys::queues_tagged(queue_tag(q)), q);
+  }
   const std::size_t first_commands = first.commands();
 
   std::vector<std::string> script_keys{keys::pending(q), keys::scheduled(q), keys::counts(q),
@@ -233,7 +236,10 @@ awaitable<std::vector<EnqueueOutcome>> RedisBroker::enqueue_batch(std::vector<Jo
                                          std::move(script_args), settings_.redis.request_timeout);
   if (!result) throw_redis(result.error(), "redis script enqueue");
   throw_if_transient(*result, "redis script enqueue");
-  if (register_queue && result->size() == first_commands + 1) known_queues_.insert(q);
+  if (register_queue && result->size() == first_commands + 1) {
+    known_queues_.insert(q);
+    remember_queue(q);
+  }
   const redis::RespValue& reply = result->back();
   if (reply.is_error()) throw std::runtime_error("redis script enqueue failed: " + reply.text);
   if (reply.elements.size() != 2 * specs.size() + 1) {
@@ -241,8 +247,7 @@ awaitable<std::vector<EnqueueOutcome>> RedisBroker::enqueue_batch(std::vector<Jo
   }
 
   std::vector<std::optional<EnqueueOutcome>> out(specs.size());
-  // One more round trip, only when some jobs were not created: the index of each id that never
-  // became a job goes, and the earlier jobs of idempotent repeats are read.
+  // One more round trip, only for idempotent repeats: their earlier jobs are read.
   redis::Request after;
   std::vector<std::size_t> repeats;  // their place in `out`, in the order of their HGETALLs
   for (std::size_t i = 0; i < specs.size(); ++i) {
@@ -264,7 +269,6 @@ awaitable<std::vector<EnqueueOutcome>> RedisBroker::enqueue_batch(std::vector<Jo
       out[i] = EnqueueResult{std::move(job), true};
       continue;
     }
-    after.push("DEL", keys::job_queue(ids[i]));
     if (code == -1) {
       out[i] = make_error_code(queue_errc::idempotency_conflict);
     } else if (code == -2) {
@@ -278,7 +282,6 @@ awaitable<std::vector<EnqueueOutcome>> RedisBroker::enqueue_batch(std::vector<Jo
     const redis::Replies replies = co_await exec(std::move(after));
     std::size_t next = 0;
     for (const redis::RespValue& r : replies) {
-      if (r.type == redis::RespType::integer) continue;  // a DEL's count
       std::optional<Job> job = job_from_redis_hash(r);
       if (!job) throw std::runtime_error("enqueue: an earlier job vanished");
       out[repeats[next++]] = EnqueueResult{std::move(*job), false};
@@ -288,18 +291,53 @@ awaitable<std::vector<EnqueueOutcome>> RedisBroker::enqueue_batch(std::vector<Jo
   co_return all_answered(std::move(out));
 }
 
-awaitable<std::optional<std::string>> RedisBroker::queue_of(const std::string& id) {
+void RedisBroker::remember_queue(const std::string& queue) {
+  std::vector<std::string>& names = queues_by_tag_[queue_tag(queue)];
+  if (std::find(names.begin(), names.end(), queue) == names.end()) names.push_back(queue);
+}
+
+awaitable<std::optional<Job>> RedisBroker::find_in(const std::vector<std::string>& queues,
+                                                   const std::string& id) {
   redis::Request r;
-  r.push("GET", keys::job_queue(id));
-  redis::Replies replies = co_await exec(std::move(r));
-  if (!replies.front().is_string()) co_return std::nullopt;
-  co_return std::move(replies.front().text);
+  for (const std::string& q : queues) r.push("HGETALL", keys::job(q, id));
+  const redis::Replies replies = co_await exec(std::move(r));
+  for (const redis::RespValue& hash : replies) {
+    if (std::optional<Job> job = job_from_redis_hash(hash)) co_return job;
+  }
+  co_return std::nullopt;
+}
+
+awaitable<std::optional<Job>> RedisBroker::locate(const std::string& id) {
+  if (!is_job_id(id)) co_return std::nullopt;
+  const std::uint16_t tag = queue_tag_of(id);
+  // Usually one queue has the tag, and this process has seen it: one round trip.
+  std::vector<std::string> tried = queues_by_tag_[tag];
+  if (!tried.empty()) {
+    if (std::optional<Job> job = co_await find_in(tried, id)) co_return job;
+  }
+  // Not there: the job may be in a queue this process has not seen yet, under the same tag.
+  redis::Request names;
+  names.push("SMEMBERS", keys::queues_tagged(tag));
+  const redis::Replies replies = co_await exec(std::move(names));
+  std::vector<std::string> untried;
+  for (const redis::RespValue& name : replies.front().elements) {
+    remember_queue(name.text);
+    if (std::find(tried.begin(), tried.end(), name.text) == tried.end()) {
+      untried.push_back(name.text);
+    }
+  }
+  if (untried.empty()) co_return std::nullopt;
+  co_return co_await find_in(untried, id);
+}
+
+awaitable<std::optional<std::string>> RedisBroker::queue_of(const std::string& id) {
+  std::optional<Job> job = co_await locate(id);
+  if (!job) co_return std::nullopt;
+  co_return std::move(job->queue);
 }
 
 awaitable<std::optional<Job>> RedisBroker::get(std::string id) {
-  const std::optional<std::string> queue = co_await queue_of(id);
-  if (!queue) co_return std::nullopt;
-  co_return co_await get_in_queue(*queue, std::move(id));
+  co_return co_await locate(id);
 }
 
 awaitable<std::optional<Job>> RedisBroker::get_in_queue(std::string queue, std::string id) {
@@ -330,7 +368,6 @@ awaitable<CancelResult> RedisBroker::cancel(std::string id) {
   const redis::RespValue reply =
       co_await run_script(cancel_script_, std::move(script_keys), std::move(script_args));
   std::optional<Job> job = co_await get_in_queue(q, id);
-  if (reply.integer == 1) co_await expire_index(id);
   switch (reply.integer) {
     case 1: co_return CancelResult{CancelOutcome::cancelled, std::move(job)};
     case 2: co_return CancelResult{CancelOutcome::already_finished, std::move(job)};
@@ -670,13 +707,6 @@ awaitable<void> RedisBroker::complete(std::string id, std::string worker_id,
   }
 }
 
-awaitable<void> RedisBroker::expire_index(const std::string& id) {
-  if (settings_.result_ttl.count() <= 0) co_return;  // 0 keeps results, and so their index
-  redis::Request expire;
-  expire.push("PEXPIRE", keys::job_queue(id), settings_.result_ttl.count());
-  co_await exec(std::move(expire));
-}
-
 awaitable<FailOutcome> RedisBroker::fail(std::string id, std::string worker_id, std::string error) {
   co_return co_await end_run(std::move(id), std::move(worker_id), std::move(error), false);
 }
@@ -712,11 +742,8 @@ awaitable<FailOutcome> RedisBroker::end_run(std::string id, std::string worker_i
   held_.erase(id);
   switch (reply.integer) {
     case 1: co_return FailOutcome::retry_scheduled;
-    case 2: co_return FailOutcome::failed;
-    case 3: {
-      co_await expire_index(id);
-      co_return FailOutcome::failed;
-    }
+    case 2:
+    case 3: co_return FailOutcome::failed;
     default:
       log::warn(
           "job.outcome_dropped",
@@ -893,8 +920,6 @@ awaitable<void> RedisBroker::hand_back(std::string id, std::string worker_id) {
     log::warn(
         "job.hand_back_dropped",
         {{"job_id", id}, {"worker", worker_id}, {"reason", "the run no longer holds the job"}});
-  } else if (reply.integer == 3) {
-    co_await expire_index(id);
   }
 }
 
@@ -995,12 +1020,6 @@ awaitable<std::int64_t> RedisBroker::purge_dead(std::string queue) {
     std::vector<std::string> script_args{keys::job_prefix(queue), std::to_string(batch)};
     const redis::RespValue removed =
         co_await run_script(purge_dead_script_, std::move(script_keys), std::move(script_args));
-    if (!removed.elements.empty()) {
-      redis::Request unindex;
-      for (const redis::RespValue& id : removed.elements)
-        unindex.push("DEL", keys::job_queue(id.text));
-      co_await exec(std::move(unindex));
-    }
     total += static_cast<std::int64_t>(removed.elements.size());
     if (removed.elements.size() < batch) co_return total;
   }

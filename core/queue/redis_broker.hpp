@@ -187,7 +187,12 @@ class RedisBroker final : public Broker {
   awaitable<redis::Replies> exec(redis::Request request);
   // Jobs of one queue (at most max_enqueue_batch), in one round trip.
   awaitable<std::vector<EnqueueOutcome>> enqueue_batch(std::vector<JobSpec> specs);
+  // The job with this id, found through the queue tag the id carries (job_id.hpp).
+  awaitable<std::optional<Job>> locate(const std::string& id);
+  awaitable<std::optional<Job>> find_in(const std::vector<std::string>& queues,
+                                        const std::string& id);
   awaitable<std::optional<std::string>> queue_of(const std::string& id);
+  void remember_queue(const std::string& queue);
   // A job this worker just activated: remember the run (its fencing token) and return it.
   std::optional<Job> hold(const std::string& queue, const std::string& worker,
                           const redis::RespValue& activated);
@@ -204,7 +209,6 @@ class RedisBroker final : public Broker {
   awaitable<Recovered> recover_list(const std::string& queue, const std::string& worker, bool dead);
   awaitable<void> release_stranded(const std::vector<std::string>& queues,
                                    const std::string& worker);
-  awaitable<void> expire_index(const std::string& id);
   awaitable<FailOutcome> end_run(std::string id, std::string worker, std::string error,
                                  bool cancelled);
   awaitable<void> listen_done(std::shared_ptr<bool> alive);
@@ -232,9 +236,10 @@ class RedisBroker final : public Broker {
   JobIdGenerator ids_;
   std::mt19937_64 rng_;
   std::unordered_map<std::string, Held> held_;
-  std::map<std::string, Claimers, std::less<>> claimers_;          // by worker id
-  std::map<std::string, std::string, std::less<>> worker_status_;  // JSON, by worker id
-  std::set<std::string, std::less<>> known_queues_;                // already in cq:queues
+  std::map<std::string, Claimers, std::less<>> claimers_;            // by worker id
+  std::map<std::string, std::string, std::less<>> worker_status_;    // JSON, by worker id
+  std::set<std::string, std::less<>> known_queues_;                  // already in cq:queues
+  std::map<std::uint16_t, std::vector<std::string>> queues_by_tag_;  // seen, by id tag
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   bool started_ = false;
 };

@@ -115,10 +115,13 @@ std::string recoverer_lock() {
   return k;
 }
 
-std::string job_queue(std::string_view id) {
+std::string queues_tagged(std::uint16_t tag) {
+  static constexpr char hex[] = "0123456789abcdef";
   std::string k(prefix);
-  k += ":id:";
-  k += id;
+  k += ":tag:";
+  k += hex[(tag >> 8) & 0xf];
+  k += hex[(tag >> 4) & 0xf];
+  k += hex[tag & 0xf];
   return k;
 }
 

@@ -3,6 +3,7 @@
 // All keys of a queue carry the hash tag {<queue>}, so a queue lives in one Redis Cluster slot
 // and every script touches one slot only. Queue names cannot contain braces.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -30,8 +31,8 @@ std::string expiring(std::string_view queue);  // ZSET id -> unix ms its hash ex
 std::string wake(std::string_view worker);  // LIST a producer pushes to when it wakes a sleeper
 
 // Global (no hash tag; never touched by a script):
-std::string job_queue(std::string_view id);         // STRING: the queue of a job, to find it by id
-std::string queues();                               // SET of queue names ever used
+std::string queues();                          // SET of queue names ever used
+std::string queues_tagged(std::uint16_t tag);  // SET of the queue names of one id tag (job_id.hpp)
 std::string worker_alive(std::string_view worker);  // STRING with a TTL, kept by heartbeats
 std::string recoverer_lock();                       // STRING NX PX: one recoverer at a time
 std::string types();      // HASH job type -> unix ms of its last advertisement by a worker

@@ -10,6 +10,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/json/parse.hpp>
 
+#include "core/job/job_id.hpp"
 #include "core/queue/memory_broker.hpp"
 #include "core/queue/redis_broker.hpp"
 #include "core/queue/redis_keys.hpp"
@@ -843,6 +844,56 @@ TEST(RedisBrokerFencing, AStaleRunCannotCompleteTheJob) {
   EXPECT_EQ(after.status, JobStatus::processing);
   EXPECT_EQ(after.worker, "w2");
   EXPECT_FALSE(after.result);
+}
+
+// A job is found by its id alone, from a broker that never saw its queue, through the queue tag
+// the id carries: also when several queues share that tag, and when one of them appeared after
+// the broker last looked. No key per job maps ids to queues.
+TEST(RedisBrokerLookup, AJobIsFoundByIdWhateverQueuesShareItsTag) {
+  asio::io_context io;
+  RedisBackend backend;
+  backend.make(io);
+  RedisBroker& producer = *backend.broker;
+  std::vector<std::string> same_tag{"alpha"};
+  for (int i = 0; same_tag.size() < 3; ++i) {
+    const std::string name = "q-" + std::to_string(i);
+    if (queue_tag(name) == queue_tag("alpha")) same_tag.push_back(name);
+  }
+  auto submit = [&](const std::string& queue) {
+    JobSpec s;
+    s.type = "echo";
+    s.queue = queue;
+    return test::run(io, producer.enqueue(s))->job.id;
+  };
+  const std::string first = submit(same_tag[0]);
+  const std::string second = submit(same_tag[1]);
+
+  RedisBrokerSettings settings;
+  settings.redis = backend.redis.client_config();
+  RedisBroker reader(io.get_executor(), settings);  // another process, as far as Redis knows
+  reader.start();
+  for (const auto& [id, queue] : {std::pair{first, same_tag[0]}, std::pair{second, same_tag[1]}}) {
+    const std::optional<Job> job = test::run(io, reader.get(id));
+    ASSERT_TRUE(job) << queue;
+    EXPECT_EQ(job->id, id);
+    EXPECT_EQ(job->queue, queue);
+  }
+  // A queue of the same tag that appeared after the reader looked.
+  const std::string third = submit(same_tag[2]);
+  const std::optional<Job> late = test::run(io, reader.get(third));
+  ASSERT_TRUE(late);
+  EXPECT_EQ(late->queue, same_tag[2]);
+  EXPECT_EQ(test::run(io, reader.cancel(second)).outcome, CancelOutcome::cancelled);
+  EXPECT_EQ(test::run(io, producer.get(second))->status, JobStatus::cancelled);
+
+  // An id of that tag that no queue holds, and one of a tag no queue has.
+  JobIdGenerator ids;
+  EXPECT_FALSE(test::run(io, reader.get(ids.next(std::chrono::system_clock::now(), "alpha"))));
+  std::string untagged = "never";
+  while (queue_tag(untagged) == queue_tag("alpha")) untagged += "!";
+  EXPECT_FALSE(test::run(io, reader.get(ids.next(std::chrono::system_clock::now(), untagged))));
+  EXPECT_EQ(backend.redis.command("KEYS cq:id:*"), "*0\r\n");
+  reader.close();
 }
 
 // Leases and recovery, with two brokers standing for two processes on one Redis.

@@ -3,8 +3,7 @@
 -- KEYS[1] dead list         KEYS[2] index zset (the ids leave it too)
 -- ARGV[1] job key prefix of the queue (job hashes are named by id; same hash tag, same slot)
 -- ARGV[2] at most this many: callers repeat until fewer come back
--- Returns the ids removed; the caller deletes their global id index keys (cq:id:<id>), which
--- live in other slots of a cluster and so cannot be touched here.
+-- Returns the ids removed.
 local removed = {}
 for _ = 1, tonumber(ARGV[2]) do
   local id = redis.call('RPOP', KEYS[1])
