@@ -9,6 +9,8 @@
 -- Returns, per run, 1 when recorded, 0 when refused: the job is no longer that run's (another
 -- worker took it over, or it already ended), so the late result is dropped.
 local ttl = tonumber(ARGV[2])
+-- One text for the batch: Redis would format a Lua number argument with %.17g for each job.
+local expires_at = string.format('%d', tonumber(ARGV[1]) + ttl)
 local out = {}
 local done = {}
 local expiring = {}
@@ -23,10 +25,11 @@ for i = 0, (#KEYS - 2) / 2 - 1 do
   else
     redis.call('HSET', key, 'status', 'completed', 'result', ARGV[a + 3], 'finished_at', ARGV[1],
       'lease_until', '')
-    redis.call('LREM', processing, 1, id)
+    -- From the tail: ids enter at the head, so the oldest run, usually the one ending, is last.
+    redis.call('LREM', processing, -1, id)
     if ttl > 0 then
-      redis.call('PEXPIRE', key, ttl)
-      expiring[#expiring + 1] = tonumber(ARGV[1]) + ttl
+      redis.call('PEXPIRE', key, ARGV[2])
+      expiring[#expiring + 1] = expires_at
       expiring[#expiring + 1] = id
     end
     completed = completed + 1

@@ -17,6 +17,8 @@
 -- Then one more element: the ids of the sleepers to wake (when a job became due), an array;
 -- the set is emptied, and each woken worker adds itself again when it next sleeps. Waking is
 -- the caller's part: each worker's wake list lives in its own slot.
+-- Numbers reach redis.call as text made once: Redis formats a Lua number with printf's %.17g,
+-- which costs more than the command it is an argument of.
 local now = tonumber(ARGV[2])
 local cap = tonumber(ARGV[5])
 local waiting = 0
@@ -54,20 +56,21 @@ for i = 0, jobs - 1 do
     local status = 'queued'
     if delay > 0 then status = 'scheduled' end
     redis.call('HSET', key, 'id', id, 'queue', ARGV[1], 'type', ARGV[a + 1],
-      'payload', ARGV[a + 2], 'status', status, 'attempts', 0, 'max_attempts', ARGV[a + 3],
-      'timeout_ms', ARGV[a + 4], 'idempotency_key', idem, 'created_at', now,
-      'cancel_requested', 0)
+      'payload', ARGV[a + 2], 'status', status, 'attempts', '0', 'max_attempts', ARGV[a + 3],
+      'timeout_ms', ARGV[a + 4], 'idempotency_key', idem, 'created_at', ARGV[2],
+      'cancel_requested', '0')
     if idem ~= '' then redis.call('HSET', key, 'fingerprint', fingerprint) end
     if delay > 0 then
-      redis.call('HSET', key, 'run_at', now + delay)
-      redis.call('ZADD', KEYS[2], now + delay, id)
+      local run_at = string.format('%d', now + delay)
+      redis.call('HSET', key, 'run_at', run_at)
+      redis.call('ZADD', KEYS[2], run_at, id)
     else
       redis.call('LPUSH', KEYS[1], id)
     end
     added[status] = added[status] + 1
     waiting = waiting + 1
     if idem ~= '' then redis.call('SET', idem_key, id, 'PX', ARGV[3]) end
-    indexed[#indexed + 1] = 0
+    indexed[#indexed + 1] = '0'
     indexed[#indexed + 1] = id
     out[#out + 1] = 1
     out[#out + 1] = id

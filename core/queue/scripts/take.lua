@@ -14,7 +14,8 @@
 if redis.call('EXISTS', KEYS[4]) == 1 then return -1 end
 local wanted = tonumber(ARGV[5])
 local now = ARGV[2]
-local lease_until = tonumber(now) + tonumber(ARGV[3])
+-- Numbers become text once, by %d: Redis would format a Lua number argument with %.17g.
+local lease_until = string.format('%d', tonumber(now) + tonumber(ARGV[3]))
 local taken = {}
 local moved = {}  -- the ids taken: pushed into the processing list in one command, announced
 local skipped = 0
@@ -30,12 +31,12 @@ while #taken < wanted and skipped <= 1000 do  -- at most ~1000 ids of cancelled 
     local f = redis.call('HMGET', key, 'status', 'attempts', 'run', 'type', 'payload',
       'max_attempts', 'timeout_ms', 'idempotency_key', 'created_at', 'cancel_requested', 'lost_at')
     if f[1] == 'queued' then
-      local attempts = tonumber(f[2] or '0') + 1
-      local run = tonumber(f[3] or '0') + 1
+      local attempts = string.format('%d', tonumber(f[2] or '0') + 1)
+      local run = string.format('%d', tonumber(f[3] or '0') + 1)
       redis.call('HSET', key, 'status', 'processing', 'attempts', attempts, 'run', run,
         'started_at', now, 'worker', ARGV[1], 'lease_until', lease_until, 'renewed_at', now)
       taken[#taken + 1] = {'id', id, 'queue', ARGV[6], 'status', 'processing',
-        'attempts', tostring(attempts), 'run', tostring(run), 'type', f[4], 'payload', f[5],
+        'attempts', attempts, 'run', run, 'type', f[4], 'payload', f[5],
         'max_attempts', f[6], 'timeout_ms', f[7] or '', 'idempotency_key', f[8] or '',
         'created_at', f[9], 'cancel_requested', f[10] or '0', 'started_at', now,
         'worker', ARGV[1], 'lost_at', f[11] or ''}
