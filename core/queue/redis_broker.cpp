@@ -1,5 +1,6 @@
 #include "core/queue/redis_broker.hpp"
 
+#include <span>
 #include <stdexcept>
 
 #include <boost/asio/as_tuple.hpp>
@@ -469,12 +470,12 @@ awaitable<std::size_t> RedisBroker::take_now(const std::vector<std::string>& que
     if (taken >= wanted) break;
     std::vector<std::string> script_keys{keys::pending(q), keys::processing(q, worker),
                                          keys::counts(q), keys::paused(q)};
+    const std::int64_t now = unix_millis(std::chrono::system_clock::now());
     std::vector<std::string> script_args{worker,
-                                         now_ms(),
+                                         std::to_string(now),
                                          ms(settings_.lease),
                                          keys::job_prefix(q),
                                          std::to_string(wanted - taken),
-                                         q,
                                          keys::changed_channel(q)};
     const redis::RespValue reply =
         co_await run_script(take_script_, std::move(script_keys), std::move(script_args));
@@ -482,11 +483,18 @@ awaitable<std::size_t> RedisBroker::take_now(const std::vector<std::string>& que
       paused.insert(q);
       continue;
     }
-    for (const redis::RespValue& hash : reply.elements) {
-      if (std::optional<Job> job = hold(q, worker, hash)) {
-        into.push_back(std::move(*job));
-        ++taken;
-      }
+    if (reply.elements.size() % take_reply_fields != 0) {
+      throw std::runtime_error("take: bad reply");
+    }
+    const SystemTime started{std::chrono::milliseconds(now)};
+    const std::span<const redis::RespValue> values(reply.elements);
+    for (std::size_t i = 0; i < values.size(); i += take_reply_fields) {
+      std::string run;
+      Job job = job_from_take_reply(values.subspan(i, take_reply_fields), q, worker, started, run);
+      if (run.empty()) throw std::runtime_error("take: a job without a run number");
+      held_[job.id] = Held{q, worker, std::move(run), job.attempts, job.max_attempts};
+      into.push_back(std::move(job));
+      ++taken;
     }
   }
   co_return taken;

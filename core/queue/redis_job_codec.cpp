@@ -83,6 +83,27 @@ std::optional<Job> job_from_redis_hash(const redis::RespValue& reply) {
   return job;
 }
 
+Job job_from_take_reply(std::span<const redis::RespValue> v, const std::string& queue,
+                        const std::string& worker, SystemTime started_at, std::string& run) {
+  Job job;
+  job.id = v[0].text;
+  job.queue = queue;
+  job.status = JobStatus::processing;
+  job.attempts = static_cast<int>(to_int(v[1].text).value_or(0));
+  run = v[2].text;
+  job.type = v[3].text;
+  job.payload = to_json_value(v[4].text);
+  job.max_attempts = static_cast<int>(to_int(v[5].text).value_or(1));
+  job.timeout_ms = to_int(v[6].text);
+  if (!v[7].text.empty()) job.idempotency_key = v[7].text;
+  job.created_at = to_time(v[8].text).value_or(SystemTime{});
+  job.cancel_requested = v[9].text == "1";
+  job.lost_at = to_time(v[10].text);
+  job.started_at = started_at;
+  job.worker = worker;
+  return job;
+}
+
 std::string redis_hash_field(const redis::RespValue& reply, std::string_view field) {
   const auto& e = reply.elements;
   for (std::size_t i = 0; i + 1 < e.size(); i += 2) {

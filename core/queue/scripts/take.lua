@@ -6,23 +6,26 @@
 -- KEYS[4] the queue's paused marker
 -- ARGV[1] worker id         ARGV[2] now (unix ms)    ARGV[3] lease (ms)
 -- ARGV[4] job key prefix of the queue (job hashes are read by id; same hash tag, same slot)
--- ARGV[5] at most this many jobs   ARGV[6] queue name   ARGV[7] changed channel (ids of jobs
--- whose record changed: one message for the batch, for WebSocket followers)
--- Returns -1 when the queue is paused; else an array of jobs, each a flat field/value array of the fields a worker needs (not the
--- whole hash), empty when no due job is left. Each job's `run` field (one more than the job's
--- last run, never reused) is that run's fencing token.
+-- ARGV[5] at most this many jobs
+-- ARGV[6] changed channel (ids of jobs whose record changed: one message for the batch, for
+--   WebSocket followers)
+-- Returns -1 when the queue is paused; else one flat array, empty when no due job is left, of
+-- 11 values per job taken, in this order: id, attempts, run, type, payload, max_attempts,
+-- timeout_ms, idempotency_key, created_at, cancel_requested, lost_at ('' for none). What the
+-- caller sent (queue, worker, now) is not sent back. `run` (one more than the job's last run,
+-- never reused) is that run's fencing token.
 if redis.call('EXISTS', KEYS[4]) == 1 then return -1 end
 local wanted = tonumber(ARGV[5])
 local now = ARGV[2]
 -- Numbers become text once, by %d: Redis would format a Lua number argument with %.17g.
 local lease_until = string.format('%d', tonumber(now) + tonumber(ARGV[3]))
-local taken = {}
+local taken = {}  -- the reply: 11 values per job
 local moved = {}  -- the ids taken: pushed into the processing list in one command, announced
 local skipped = 0
-while #taken < wanted and skipped <= 1000 do  -- at most ~1000 ids of cancelled jobs per call
+while #moved < wanted and skipped <= 1000 do  -- at most ~1000 ids of cancelled jobs per call
   -- The oldest due ids, in one command: the script runs whole, so popping them here and
   -- pushing them into the processing list below is as atomic as one LMOVE per id.
-  local ids = redis.call('RPOP', KEYS[1], wanted - #taken)
+  local ids = redis.call('RPOP', KEYS[1], wanted - #moved)
   if not ids then break end
   for _, id in ipairs(ids) do
     local key = ARGV[4] .. id
@@ -35,11 +38,18 @@ while #taken < wanted and skipped <= 1000 do  -- at most ~1000 ids of cancelled 
       local run = string.format('%d', tonumber(f[3] or '0') + 1)
       redis.call('HSET', key, 'status', 'processing', 'attempts', attempts, 'run', run,
         'started_at', now, 'worker', ARGV[1], 'lease_until', lease_until, 'renewed_at', now)
-      taken[#taken + 1] = {'id', id, 'queue', ARGV[6], 'status', 'processing',
-        'attempts', attempts, 'run', run, 'type', f[4], 'payload', f[5],
-        'max_attempts', f[6], 'timeout_ms', f[7] or '', 'idempotency_key', f[8] or '',
-        'created_at', f[9], 'cancel_requested', f[10] or '0', 'started_at', now,
-        'worker', ARGV[1], 'lost_at', f[11] or ''}
+      local n = #taken
+      taken[n + 1] = id
+      taken[n + 2] = attempts
+      taken[n + 3] = run
+      taken[n + 4] = f[4] or ''
+      taken[n + 5] = f[5] or ''
+      taken[n + 6] = f[6] or ''
+      taken[n + 7] = f[7] or ''
+      taken[n + 8] = f[8] or ''
+      taken[n + 9] = f[9] or ''
+      taken[n + 10] = f[10] or '0'
+      taken[n + 11] = f[11] or ''
       moved[#moved + 1] = id
       if f[11] then redis.call('HDEL', key, 'lost_at') end
     else
@@ -48,9 +58,9 @@ while #taken < wanted and skipped <= 1000 do  -- at most ~1000 ids of cancelled 
   end
 end
 if #moved > 0 then redis.call('LPUSH', KEYS[2], unpack(moved)) end
-if #taken > 0 then
-  redis.call('HINCRBY', KEYS[3], 'queued', -#taken)
-  redis.call('HINCRBY', KEYS[3], 'processing', #taken)
-  redis.call('PUBLISH', ARGV[7], table.concat(moved, ' '))  -- the ids taken, in order
+if #moved > 0 then
+  redis.call('HINCRBY', KEYS[3], 'queued', -#moved)
+  redis.call('HINCRBY', KEYS[3], 'processing', #moved)
+  redis.call('PUBLISH', ARGV[6], table.concat(moved, ' '))  -- the ids taken, in order
 end
 return taken
