@@ -1,3 +1,7 @@
+#include <cstdio>
+#include <ctime>
+#include <random>
+
 #include <gtest/gtest.h>
 #include <boost/json/serialize.hpp>
 
@@ -13,6 +17,25 @@ TEST(Rfc3339, UtcWithMilliseconds) {
             "2026-11-23T00:15:37.123Z");
   EXPECT_EQ(format_rfc3339(SystemTime{std::chrono::milliseconds(951'782'400'000)}),
             "2000-02-29T00:00:00.000Z");  // a leap day
+  EXPECT_EQ(format_rfc3339(SystemTime{std::chrono::milliseconds(-1)}),
+            "1969-12-31T23:59:59.999Z");  // before 1970, the fraction still counts forward
+}
+
+TEST(Rfc3339, AgreesWithGmtimeOverThreeCenturies) {
+  std::mt19937_64 rng(7);
+  // 1900-01-01 to 2200-01-01 in milliseconds (system_clock counts nanoseconds: about 1678-2262)
+  std::uniform_int_distribution<std::int64_t> any_ms(-2'208'988'800'000, 7'258'118'400'000);
+  for (int i = 0; i < 20'000; ++i) {
+    const std::int64_t ms = any_ms(rng);
+    const std::time_t secs = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char expected[96];
+    std::snprintf(expected, sizeof expected, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<int>(ms - static_cast<std::int64_t>(secs) * 1000));
+    ASSERT_EQ(format_rfc3339(SystemTime{std::chrono::milliseconds(ms)}), expected) << ms;
+  }
 }
 
 TEST(JobJson, EveryFieldPresentNullWhenNotApplicable) {
