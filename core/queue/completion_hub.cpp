@@ -5,7 +5,9 @@
 
 namespace coqueue {
 
-CompletionHub::CompletionHub(executor ex) : ex_(std::move(ex)) {}
+CompletionHub::CompletionHub(executor ex) : ex_(std::move(ex)) {
+  recent_ends_.reserve(remembered_ends);
+}
 
 CompletionHub::Subscription::Subscription(CompletionHub& hub, std::string job_id,
                                           bool heed_recent_ends)
@@ -39,18 +41,18 @@ CompletionHub::Observer::~Observer() {
 }
 
 void CompletionHub::remember_end(std::string_view job_id) {
-  auto [it, added] = recent_ends_.emplace(job_id);
-  if (!added) return;
-  recent_order_.push_back(*it);
-  if (recent_order_.size() > remembered_ends) {
-    recent_ends_.erase(recent_order_.front());
-    recent_order_.pop_front();
-  }
+  if (recent_ends_.contains(job_id)) return;
+  std::string& slot = recent_ring_[recent_next_];
+  // Every slot holds a distinct id that the set knows: once all are in use, the oldest goes.
+  if (recent_ends_.size() == remembered_ends) recent_ends_.erase(slot);
+  slot.assign(job_id);
+  recent_ends_.insert(slot);
+  recent_next_ = (recent_next_ + 1) % remembered_ends;
 }
 
 void CompletionHub::notify(std::string_view job_id, std::string_view queue) {
   remember_end(job_id);
-  auto [first, last] = waiters_.equal_range(std::string(job_id));
+  auto [first, last] = waiters_.equal_range(job_id);
   for (auto it = first; it != last; ++it) {
     it->second->notified = true;
     it->second->timer.cancel();

@@ -7,7 +7,6 @@
 // still hears of it.
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <list>
 #include <memory>
@@ -15,6 +14,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -85,14 +85,23 @@ class CompletionHub {
     bool notified = false;
   };
 
+  // Lookups by string_view, so notify() builds no string to find a job's waiters.
+  struct IdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+  };
+
   executor ex_;
   void remember_end(std::string_view job_id);
 
   static constexpr std::size_t remembered_ends = 4096;
-  std::unordered_multimap<std::string, Waiter*> waiters_;
+  std::unordered_multimap<std::string, Waiter*, IdHash, std::equal_to<>> waiters_;
   std::list<ObserverFn> observers_;
-  std::deque<std::string> recent_order_;  // the ends remembered, oldest first
-  std::unordered_set<std::string> recent_ends_;
+  // The ends remembered: a ring of ids whose strings keep their capacity (no allocation per end
+  // once it has gone round), and a set of views into it.
+  std::vector<std::string> recent_ring_ = std::vector<std::string>(remembered_ends);
+  std::size_t recent_next_ = 0;  // the slot the next end overwrites: the oldest
+  std::unordered_set<std::string_view> recent_ends_;
   std::uint64_t missed_generation_ = 0;
 };
 

@@ -70,6 +70,14 @@ TEST(CompletionHub, ASubscriberThatComesJustAfterTheEndStillHearsOfIt) {
   EXPECT_FALSE(test::run(io, forgotten.wait_until(Clock::now() + 30ms)));
   CompletionHub::Subscription kept(hub, "job-4999");
   EXPECT_TRUE(test::run(io, kept.wait_until(Clock::now() + 5s)));
+  // Exactly the last 4,096 distinct ends; an end told again takes no second place.
+  for (int i = 0; i < 100; ++i) hub.notify("job-4999");
+  const auto remembered = [&](const std::string& id) {
+    CompletionHub::Subscription s(hub, id);
+    return test::run(io, s.wait_until(Clock::now()));
+  };
+  EXPECT_TRUE(remembered("job-904"));
+  EXPECT_FALSE(remembered("job-903"));
 }
 
 TEST(CompletionHub, NotifyAllCountsAGenerationOfPossiblyMissedEnds) {
