@@ -297,24 +297,32 @@ void RedisBroker::remember_queue(const std::string& queue) {
   if (std::find(names.begin(), names.end(), queue) == names.end()) names.push_back(queue);
 }
 
-awaitable<std::optional<Job>> RedisBroker::find_in(const std::vector<std::string>& queues,
-                                                   const std::string& id) {
+awaitable<std::optional<std::string>> RedisBroker::find_in(const std::vector<std::string>& queues,
+                                                           const std::string& id,
+                                                           std::optional<Job>* job) {
   redis::Request r;
-  for (const std::string& q : queues) r.push("HGETALL", keys::job(q, id));
+  for (const std::string& q : queues) r.push(job ? "HGETALL" : "EXISTS", keys::job(q, id));
   const redis::Replies replies = co_await exec(std::move(r));
-  for (const redis::RespValue& hash : replies) {
-    if (std::optional<Job> job = job_from_redis_hash(hash)) co_return job;
+  for (std::size_t i = 0; i < replies.size(); ++i) {
+    if (job) {
+      *job = job_from_redis_hash(replies[i]);
+      if (*job) co_return queues[i];
+    } else if (replies[i].integer == 1) {
+      co_return queues[i];
+    }
   }
   co_return std::nullopt;
 }
 
-awaitable<std::optional<Job>> RedisBroker::locate(const std::string& id) {
+awaitable<std::optional<std::string>> RedisBroker::locate(const std::string& id,
+                                                          std::optional<Job>* job) {
   if (!is_job_id(id)) co_return std::nullopt;
   const std::uint16_t tag = queue_tag_of(id);
   // Usually one queue has the tag, and this process has seen it: one round trip.
-  std::vector<std::string> tried = queues_by_tag_[tag];
-  if (!tried.empty()) {
-    if (std::optional<Job> job = co_await find_in(tried, id)) co_return job;
+  std::vector<std::string> tried;
+  if (const auto seen = queues_by_tag_.find(tag); seen != queues_by_tag_.end()) {
+    tried = seen->second;
+    if (std::optional<std::string> q = co_await find_in(tried, id, job)) co_return q;
   }
   // Not there: the job may be in a queue this process has not seen yet, under the same tag.
   redis::Request names;
@@ -328,17 +336,17 @@ awaitable<std::optional<Job>> RedisBroker::locate(const std::string& id) {
     }
   }
   if (untried.empty()) co_return std::nullopt;
-  co_return co_await find_in(untried, id);
+  co_return co_await find_in(untried, id, job);
 }
 
 awaitable<std::optional<std::string>> RedisBroker::queue_of(const std::string& id) {
-  std::optional<Job> job = co_await locate(id);
-  if (!job) co_return std::nullopt;
-  co_return std::move(job->queue);
+  co_return co_await locate(id, nullptr);
 }
 
 awaitable<std::optional<Job>> RedisBroker::get(std::string id) {
-  co_return co_await locate(id);
+  std::optional<Job> job;
+  co_await locate(id, &job);
+  co_return job;
 }
 
 awaitable<std::optional<Job>> RedisBroker::get_in_queue(std::string queue, std::string id) {
@@ -348,14 +356,10 @@ awaitable<std::optional<Job>> RedisBroker::get_in_queue(std::string queue, std::
   co_return job_from_redis_hash(replies.front());
 }
 
-std::optional<Job> RedisBroker::hold(const std::string& queue, const std::string& worker,
-                                     const redis::RespValue& activated) {
-  std::optional<Job> job = job_from_redis_hash(activated);
-  if (!job) return job;
-  std::string run = redis_hash_field(activated, "run");
-  if (run.empty()) throw std::runtime_error("activate: the job hash has no run number");
-  held_[job->id] = Held{queue, worker, std::move(run), job->attempts, job->max_attempts};
-  return job;
+void RedisBroker::hold(const std::string& queue, const std::string& worker, const Job& job,
+                       std::string run) {
+  if (run.empty()) throw std::runtime_error("a claimed job without a run number");
+  held_[job.id] = Held{queue, worker, std::move(run), job.attempts, job.max_attempts};
 }
 
 awaitable<CancelResult> RedisBroker::cancel(std::string id) {
@@ -459,7 +463,9 @@ awaitable<std::optional<Job>> RedisBroker::activate(const std::string& queue, co
   const redis::RespValue reply =
       co_await run_script(activate_script_, std::move(script_keys), std::move(script_args));
   if (reply.is_null()) co_return std::nullopt;  // cancelled while it waited
-  co_return hold(queue, worker, reply);
+  std::optional<Job> job = job_from_redis_hash(reply);
+  if (job) hold(queue, worker, *job, redis_hash_field(reply, "run"));
+  co_return job;
 }
 
 awaitable<std::size_t> RedisBroker::take_now(const std::vector<std::string>& queues,
@@ -491,8 +497,7 @@ awaitable<std::size_t> RedisBroker::take_now(const std::vector<std::string>& que
     for (std::size_t i = 0; i < values.size(); i += take_reply_fields) {
       std::string run;
       Job job = job_from_take_reply(values.subspan(i, take_reply_fields), q, worker, started, run);
-      if (run.empty()) throw std::runtime_error("take: a job without a run number");
-      held_[job.id] = Held{q, worker, std::move(run), job.attempts, job.max_attempts};
+      hold(q, worker, job, std::move(run));
       into.push_back(std::move(job));
       ++taken;
     }

@@ -187,15 +187,16 @@ class RedisBroker final : public Broker {
   awaitable<redis::Replies> exec(redis::Request request);
   // Jobs of one queue (at most max_enqueue_batch), in one round trip.
   awaitable<std::vector<EnqueueOutcome>> enqueue_batch(std::vector<JobSpec> specs);
-  // The job with this id, found through the queue tag the id carries (job_id.hpp).
-  awaitable<std::optional<Job>> locate(const std::string& id);
-  awaitable<std::optional<Job>> find_in(const std::vector<std::string>& queues,
-                                        const std::string& id);
+  // The queue holding the job with this id, found through the queue tag the id carries
+  // (job_id.hpp); the job itself goes to `*job` when `job` is given (read in the same request).
+  awaitable<std::optional<std::string>> locate(const std::string& id, std::optional<Job>* job);
+  // The first of `queues` that holds the job (HGETALL into `*job`, or EXISTS without it).
+  awaitable<std::optional<std::string>> find_in(const std::vector<std::string>& queues,
+                                                const std::string& id, std::optional<Job>* job);
   awaitable<std::optional<std::string>> queue_of(const std::string& id);
   void remember_queue(const std::string& queue);
-  // A job this worker just activated: remember the run (its fencing token) and return it.
-  std::optional<Job> hold(const std::string& queue, const std::string& worker,
-                          const redis::RespValue& activated);
+  // A job this worker just activated: remember its run (the fencing token).
+  void hold(const std::string& queue, const std::string& worker, const Job& job, std::string run);
   awaitable<std::optional<Job>> activate(const std::string& queue, const std::string& id,
                                          const std::string& worker);
   // Up to `wanted` due jobs of the first queues that have them, activated, appended to `into`.
