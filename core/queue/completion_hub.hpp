@@ -4,7 +4,9 @@
 // calls notify() when a job reaches a terminal status. No polling: each waiter sleeps on its own
 // timer, which notify() cancels. The hub remembers the last few thousand ends, so a waiter that
 // could only subscribe after its job ended (a job submitted and waited for in one request)
-// still hears of it.
+// still hears of it. An end may come with a note on the run (the Redis backend announces one
+// for most completions: end_note.hpp), from which the waiter makes the finished record without
+// reading the job back.
 
 #include <cstdint>
 #include <functional>
@@ -13,7 +15,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include <boost/asio/steady_timer.hpp>
@@ -40,6 +41,9 @@ class CompletionHub {
 
     // True when woken by notify(), false when the deadline passed first.
     awaitable<bool> wait_until(SteadyTime deadline);
+    // The note on the run that came with the end (end_note.hpp); empty when the end came
+    // without one, or has not come.
+    const std::string& note() const { return waiter_->note; }
 
    private:
     CompletionHub& hub_;
@@ -66,7 +70,8 @@ class CompletionHub {
   };
 
   // A job reached a terminal status: wake everyone waiting for it, tell every observer.
-  void notify(std::string_view job_id, std::string_view queue = {});
+  // `note`, when not empty, is the note on the run that ended it, handed to its waiters.
+  void notify(std::string_view job_id, std::string_view queue = {}, std::string_view note = {});
   // A job's record changed without an end (a run started, a retry was scheduled, progress):
   // observers only; waiters wait for ends.
   void notify_changed(std::string_view job_id, std::string_view queue);
@@ -82,7 +87,12 @@ class CompletionHub {
     Waiter(executor ex, std::string id) : timer(std::move(ex)), job_id(std::move(id)) {}
     asio::steady_timer timer;
     std::string job_id;
+    std::string note;
     bool notified = false;
+  };
+  struct End {
+    std::string job_id;
+    std::string note;  // empty when it came without one, or a longer one than remembered
   };
 
   // Lookups by string_view, so notify() builds no string to find a job's waiters.
@@ -92,16 +102,17 @@ class CompletionHub {
   };
 
   executor ex_;
-  void remember_end(std::string_view job_id);
+  void remember_end(std::string_view job_id, std::string_view note);
 
   static constexpr std::size_t remembered_ends = 4096;
+  static constexpr std::size_t max_remembered_note = 2048;  // bounds the ring at ~8 MiB
   std::unordered_multimap<std::string, Waiter*, IdHash, std::equal_to<>> waiters_;
   std::list<ObserverFn> observers_;
-  // The ends remembered: a ring of ids whose strings keep their capacity (no allocation per end
-  // once it has gone round), and a set of views into it.
-  std::vector<std::string> recent_ring_ = std::vector<std::string>(remembered_ends);
+  // The ends remembered: a ring whose strings keep their capacity (no allocation per end once
+  // it has gone round), and the slot of each id, by a view of the id in its slot.
+  std::vector<End> recent_ring_ = std::vector<End>(remembered_ends);
   std::size_t recent_next_ = 0;  // the slot the next end overwrites: the oldest
-  std::unordered_set<std::string_view> recent_ends_;
+  std::unordered_map<std::string_view, std::size_t> recent_ends_;
   std::uint64_t missed_generation_ = 0;
 };
 

@@ -1085,9 +1085,22 @@ awaitable<void> RedisBroker::listen_done(std::shared_ptr<bool> alive) {
     auto event = co_await done_->next(Clock::now() + std::chrono::seconds(1));
     if (!event || !*alive) continue;
     if (const auto* m = std::get_if<redis::Message>(&*event)) {
-      // One message may name many jobs (complete.lua announces a batch at once).
+      // One message may name many jobs (complete.lua announces a batch at once), and may carry
+      // a note on each end after the ids, one line each (end_note.hpp).
       const std::string_view queue = keys::queue_of_done_channel(m->channel);
-      for_each_id(m->payload, [&](std::string_view id) { hub_.notify(id, queue); });
+      std::string_view payload = m->payload;
+      const std::size_t newline = payload.find('\n');
+      std::string_view notes;
+      if (newline != std::string_view::npos) {
+        notes = payload.substr(newline + 1);
+        payload = payload.substr(0, newline);
+      }
+      for_each_id(payload, [&](std::string_view id) {
+        const std::size_t end = std::min(notes.find('\n'), notes.size());
+        const std::string_view note = notes.substr(0, end);
+        notes.remove_prefix(std::min(end + 1, notes.size()));
+        hub_.notify(id, queue, note);
+      });
     } else {
       hub_.notify_all();  // completions may have been missed: every waiter looks again
     }

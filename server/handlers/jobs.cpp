@@ -8,6 +8,7 @@
 #include <boost/json/parse.hpp>
 
 #include "core/job/job_id.hpp"
+#include "core/queue/end_note.hpp"
 #include "core/queue/queue_errc.hpp"
 #include "core/support/units.hpp"
 #include "server/handlers/handlers.hpp"
@@ -34,21 +35,27 @@ std::variant<std::chrono::milliseconds, Response> read_wait(const Context& ctx,
   return wait;
 }
 
-// Waits for the end of a job this request just submitted. It reads the job only after a wake-up
-// (its end, or notifications that may have been missed: `generation` changed) or at the
-// deadline, so a job that ends in time costs one read. Nothing, or the job as last read.
-awaitable<std::optional<Job>> wait_for_end(Context ctx, std::string queue, std::string id,
+// Waits for the end of `known`, a job this request just submitted (`created`: this request made
+// it, so an end the hub remembers is of this life of it). It reads the job only after a wake-up
+// that brought no note on the run (end_note.hpp), as when notifications may have been missed
+// (`generation` changed), or at the deadline: a job that ends in time costs no read, or one.
+// Nothing, or the job as it ended or as last read.
+awaitable<std::optional<Job>> wait_for_end(Context ctx, const Job& known, bool created,
                                            std::uint64_t generation, SteadyTime deadline) {
   CompletionHub& hub = ctx.broker.completions();
   bool first = true;
   for (;;) {
     // The first look heeds the ends the hub remembers: the job may have ended before this
     // request could subscribe. Later ones follow a read that saw it not ended.
-    CompletionHub::Subscription done(hub, id, first);
+    CompletionHub::Subscription done(hub, known.id, first);
+    const bool trust_note = created || !first;
     first = false;
     if (hub.missed_generation() == generation) co_await done.wait_until(deadline);
+    if (trust_note && !done.note().empty()) {
+      if (std::optional<Job> finished = finished_job(known, done.note())) co_return finished;
+    }
     generation = hub.missed_generation();
-    std::optional<Job> job = co_await ctx.broker.get_in_queue(queue, id);
+    std::optional<Job> job = co_await ctx.broker.get_in_queue(known.queue, known.id);
     if (!job || is_terminal(job->status) || ctx.shutting_down ||
         std::chrono::steady_clock::now() >= deadline) {
       co_return job;
@@ -80,7 +87,7 @@ awaitable<Response> submit_job(Context ctx, Request request, boost::urls::url_vi
     if (wait.count() > 0) co_return json_response(200, to_json(enqueued->job));
   } else if (wait.count() > 0 && !ctx.shutting_down) {
     std::optional<Job> job =
-        co_await wait_for_end(ctx, queue, enqueued->job.id, generation, deadline);
+        co_await wait_for_end(ctx, enqueued->job, enqueued->created, generation, deadline);
     if (job && is_terminal(job->status)) co_return json_response(200, to_json(*job));
     if (job) enqueued->job.status = job->status;
   }
@@ -150,14 +157,22 @@ awaitable<Response> get_job(Context ctx, std::string job_id, boost::urls::url_vi
   const std::chrono::milliseconds wait = std::get<std::chrono::milliseconds>(wait_or);
   if (!is_job_id(job_id)) co_return job_not_found(job_id);
 
-  // Subscribe before reading, so a completion between the read and the wait still wakes us.
-  CompletionHub::Subscription done(ctx.broker.completions(), job_id);
+  // Subscribe before reading, so a completion between the read and the wait still wakes us
+  // (the read itself sees any end before it: no need to heed the ends the hub remembers, whose
+  // note may be on a life of the job that a retry has ended since).
+  CompletionHub::Subscription done(ctx.broker.completions(), job_id, false);
   const SteadyTime deadline = std::chrono::steady_clock::now() + wait;
   std::optional<Job> job = co_await ctx.broker.get(job_id);
   if (job && !is_terminal(job->status) && wait.count() > 0 && !ctx.shutting_down) {
     co_await done.wait_until(deadline);
-    // The first read told the job's queue: no need to look it up by id again.
-    job = co_await ctx.broker.get_in_queue(job->queue, job_id);
+    std::optional<Job> finished;
+    if (!done.note().empty()) finished = finished_job(*job, done.note());
+    // Else a read; the first told the job's queue: no need to look it up by id again.
+    if (finished) {
+      job = std::move(finished);
+    } else {
+      job = co_await ctx.broker.get_in_queue(job->queue, job_id);
+    }
   }
   if (!job) co_return job_not_found(job_id);
   co_return json_response(200, to_json(*job));

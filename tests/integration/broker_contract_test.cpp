@@ -9,8 +9,10 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "core/job/job_id.hpp"
+#include "core/queue/end_note.hpp"
 #include "core/queue/memory_broker.hpp"
 #include "core/queue/redis_broker.hpp"
 #include "core/queue/redis_keys.hpp"
@@ -844,6 +846,77 @@ TEST(RedisBrokerFencing, AStaleRunCannotCompleteTheJob) {
   EXPECT_EQ(after.status, JobStatus::processing);
   EXPECT_EQ(after.worker, "w2");
   EXPECT_FALSE(after.result);
+}
+
+// A completion announces a note on its run beside the id, so a waiter that knows the job (it
+// submitted it, or read it before the end) answers without reading it back; the record made
+// from the note is byte for byte what a read returns. An earlier run's error, progress, or a
+// large result send the end without a note, and the waiter reads instead.
+TEST(RedisBrokerEnds, AnEndsNoteMakesTheRecordAReadWouldReturn) {
+  asio::io_context io;
+  RedisBackend backend;
+  backend.make(io);
+  RedisBroker& broker = *backend.broker;
+  int submitted = 0;
+  const auto submit = [&] {
+    JobSpec s;
+    s.type = "echo";
+    s.payload = {{"text", "h\u00e9llo \"x\"\n"}, {"n", 1.5}, {"big", 18446744073709551615ull}};
+    s.timeout_ms = 60000;
+    s.idempotency_key = "key-" + std::to_string(++submitted);
+    return test::run(io, broker.enqueue(s))->job;
+  };
+  const auto claimed = [&](std::chrono::milliseconds wait = 0ms) {
+    const std::optional<Job> job = test::run(io, broker.claim({"default"}, "w1", wait));
+    EXPECT_TRUE(job);
+    return job ? job->id : std::string();
+  };
+  // The note the end brought to a waiter that subscribed before it.
+  const auto end_note = [&](const std::string& id, boost::json::value result) {
+    CompletionHub::Subscription done(broker.completions(), id, false);
+    test::run(io, broker.complete(id, "w1", std::move(result)));
+    EXPECT_TRUE(test::run(io, done.wait_until(Clock::now() + 5s)));
+    return done.note();
+  };
+  const auto read_back = [&](const std::string& id) {
+    return boost::json::serialize(to_json(*test::run(io, broker.get(id))));
+  };
+  const auto record = [](const Job& known, const std::string& note) {
+    const std::optional<Job> finished = finished_job(known, note);
+    return finished ? boost::json::serialize(to_json(*finished)) : "no record";
+  };
+
+  // Known from its submission, as POST /jobs?wait_ms= knows it.
+  const Job submitted_job = submit();
+  ASSERT_EQ(claimed(), submitted_job.id);
+  const boost::json::object result{{"echo", {1, "two", nullptr}}};
+  std::string note = end_note(submitted_job.id, result);
+  EXPECT_NE(note, "");
+  EXPECT_EQ(record(submitted_job, note), read_back(submitted_job.id));
+
+  // Known from a read while it ran, as GET /jobs/<id>?wait_ms= knows it.
+  const std::string running = submit().id;
+  ASSERT_EQ(claimed(), running);
+  const Job read_running = *test::run(io, broker.get(running));
+  note = end_note(running, boost::json::value("done"));
+  EXPECT_EQ(record(read_running, note), read_back(running));
+
+  const std::string retried = submit().id;  // its first run failed: the hash keeps that error
+  ASSERT_EQ(claimed(), retried);
+  EXPECT_EQ(test::run(io, broker.fail(retried, "w1", "boom")), FailOutcome::retry_scheduled);
+  ASSERT_EQ(claimed(5s), retried);
+  EXPECT_EQ(end_note(retried, boost::json::value(2)), "");
+  EXPECT_EQ(test::run(io, broker.get(retried))->error, "boom");
+
+  const std::string progressed = submit().id;
+  ASSERT_EQ(claimed(), progressed);
+  test::run(io, broker.report_progress(progressed, "w1", boost::json::value(0.5)));
+  EXPECT_EQ(end_note(progressed, boost::json::value(3)), "");
+
+  const std::string large = submit().id;
+  ASSERT_EQ(claimed(), large);
+  EXPECT_EQ(end_note(large, boost::json::value(std::string(4000, 'r'))), "");
+  EXPECT_EQ(test::run(io, broker.get(large))->result, boost::json::value(std::string(4000, 'r')));
 }
 
 // A job is found by its id alone, from a broker that never saw its queue, through the queue tag

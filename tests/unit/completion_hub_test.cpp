@@ -80,6 +80,34 @@ TEST(CompletionHub, ASubscriberThatComesJustAfterTheEndStillHearsOfIt) {
   EXPECT_FALSE(remembered("job-903"));
 }
 
+// An end may bring a note on its run: a waiter gets it, and so does a subscriber that comes
+// after the end, from the hub's memory (small notes only; a repeated end's word wins).
+TEST(CompletionHub, AnEndsNoteReachesItsWaitersAndLateSubscribers) {
+  asio::io_context io;
+  CompletionHub hub(io.get_executor());
+  CompletionHub::Subscription waiting(hub, "job-1");
+  hub.notify("job-1", "default", "1 5 9 w1 {}");
+  EXPECT_TRUE(test::run(io, waiting.wait_until(Clock::now() + 5s)));
+  EXPECT_EQ(waiting.note(), "1 5 9 w1 {}");
+  CompletionHub::Subscription late(hub, "job-1");
+  EXPECT_EQ(late.note(), "1 5 9 w1 {}");
+  CompletionHub::Subscription after_read(hub, "job-1", /*heed_recent_ends=*/false);
+  EXPECT_EQ(after_read.note(), "");
+
+  hub.notify("job-1");  // ended again (retried by hand), this time without a note
+  CompletionHub::Subscription again(hub, "job-1");
+  EXPECT_TRUE(test::run(io, again.wait_until(Clock::now())));
+  EXPECT_EQ(again.note(), "");
+
+  const std::string big(3000, 'x');
+  CompletionHub::Subscription big_waiter(hub, "job-2");
+  hub.notify("job-2", "default", big);
+  EXPECT_EQ(big_waiter.note(), big);  // a waiter gets what came
+  CompletionHub::Subscription big_late(hub, "job-2");
+  EXPECT_TRUE(test::run(io, big_late.wait_until(Clock::now())));
+  EXPECT_EQ(big_late.note(), "");  // but the memory keeps no such size
+}
+
 TEST(CompletionHub, NotifyAllCountsAGenerationOfPossiblyMissedEnds) {
   asio::io_context io;
   CompletionHub hub(io.get_executor());

@@ -6,6 +6,13 @@
 -- ARGV[1] now (unix ms)     ARGV[2] result TTL (ms; 0 keeps it)      ARGV[3] done channel
 -- then, for run i, 4 values from ARGV[4 + 4i]: id, worker id, run (the fencing token),
 --   result (JSON)
+-- Publishes on the done channel the ids of the runs recorded, separated by spaces; then, when
+-- any of them has a note, ' \n' and one line per id: its note, or nothing. A note tells what the
+-- run changed, for a reader that knows the job otherwise (end_note.hpp): "attempts started_at
+-- finished_at worker result" (unix ms; the result JSON last). A run gets none when the hash holds
+-- a field that the note does not cover (an earlier run's error, progress, a cancel request, a
+-- due time), or its result is over 2 KiB. The space before the newline keeps the last id apart
+-- for a reader that splits on spaces only.
 -- Returns, per run, 1 when recorded, 0 when refused: the job is no longer that run's (another
 -- worker took it over, or it already ended), so the late result is dropped.
 local ttl = tonumber(ARGV[2])
@@ -14,12 +21,15 @@ local expires_at = string.format('%d', tonumber(ARGV[1]) + ttl)
 local out = {}
 local done = {}
 local expiring = {}
+local notes = {}
+local any_note = false
 local completed = 0
 for i = 0, (#KEYS - 2) / 2 - 1 do
   local key, processing = KEYS[3 + 2 * i], KEYS[4 + 2 * i]
   local a = 4 + 4 * i
   local id = ARGV[a]
-  local job = redis.call('HMGET', key, 'status', 'worker', 'run')
+  local job = redis.call('HMGET', key, 'status', 'worker', 'run', 'error', 'progress',
+    'cancel_requested', 'run_at', 'attempts', 'started_at')
   if job[1] ~= 'processing' or job[2] ~= ARGV[a + 1] or job[3] ~= ARGV[a + 2] then
     out[#out + 1] = 0
   else
@@ -34,6 +44,15 @@ for i = 0, (#KEYS - 2) / 2 - 1 do
     end
     completed = completed + 1
     done[completed] = id
+    local worker, result = ARGV[a + 1], ARGV[a + 3]
+    local note = ''
+    if not (job[4] or job[5] or job[7]) and (job[6] or '0') == '0' and job[8] and job[9]
+        and #result <= 2048 and not string.find(result, '\n', 1, true)
+        and not string.find(worker, '[ \n]') then
+      note = job[8] .. ' ' .. job[9] .. ' ' .. ARGV[1] .. ' ' .. worker .. ' ' .. result
+      any_note = true
+    end
+    notes[completed] = note
     out[#out + 1] = 1
   end
 end
@@ -41,7 +60,9 @@ if #expiring > 0 then redis.call('ZADD', KEYS[2], unpack(expiring)) end
 if completed > 0 then
   redis.call('HINCRBY', KEYS[1], 'processing', -completed)
   redis.call('HINCRBY', KEYS[1], 'completed', completed)
-  -- One message for the lot: the ids, separated by spaces.
-  redis.call('PUBLISH', ARGV[3], table.concat(done, ' '))
+  -- One message for the lot.
+  local message = table.concat(done, ' ')
+  if any_note then message = message .. ' \n' .. table.concat(notes, '\n') end
+  redis.call('PUBLISH', ARGV[3], message)
 end
 return out
