@@ -3,10 +3,12 @@
 #include <array>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
@@ -98,22 +100,45 @@ std::optional<Response> answer_for_read_error(const error_code& ec, const HttpSe
   return error_response(400, "bad_request", "malformed HTTP request: " + ec.message());
 }
 
+// The status line and header fields of a response, in one string; the body is written beside
+// it, uncopied. Beast's serializer walks its buffers through several layers of iterators for
+// each write, which was ~5% of the server's CPU when every job costs one response.
+std::string response_head(const Response& r, unsigned version, bool keep_alive,
+                          std::size_t content_length) {
+  const std::string_view reason = http::obsolete_reason(static_cast<http::status>(r.status));
+  std::string head;
+  head.reserve(128 + r.content_type.size());
+  head += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  head += std::to_string(r.status);
+  head += ' ';
+  head += reason;
+  head += "\r\nServer: coqueue\r\nContent-Type: ";
+  head += r.content_type;
+  head += "\r\n";
+  for (const auto& [name, value] : r.headers) {
+    head += name;
+    head += ": ";
+    head += value;
+    head += "\r\n";
+  }
+  // HTTP/1.1 keeps the connection unless told; HTTP/1.0 closes it unless told.
+  if (!keep_alive && version != 10) head += "Connection: close\r\n";
+  if (keep_alive && version == 10) head += "Connection: keep-alive\r\n";
+  head += "Content-Length: ";
+  head += std::to_string(content_length);
+  head += "\r\n\r\n";
+  return head;
+}
+
 awaitable<bool> write_response(beast::tcp_stream& stream, const Response& r, unsigned version,
                                bool keep_alive, std::chrono::milliseconds timeout,
                                bool head = false) {
-  http::response<http::string_body> out{static_cast<http::status>(r.status), version};
-  out.set(http::field::server, "coqueue");
-  out.set(http::field::content_type, r.content_type);
-  for (const auto& [name, value] : r.headers) out.set(name, value);
-  out.keep_alive(keep_alive);
-  if (head) {
-    out.content_length(r.body.size());  // what a GET would send, without the body
-  } else {
-    out.body() = r.body;
-    out.prepare_payload();
-  }
+  // A HEAD answer says what a GET would send, without the body.
+  const std::string status_and_fields = response_head(r, version, keep_alive, r.body.size());
+  const std::array<asio::const_buffer, 2> message{
+      asio::buffer(status_and_fields), head ? asio::const_buffer() : asio::buffer(r.body)};
   stream.expires_after(timeout);
-  auto [ec, n] = co_await http::async_write(stream, out, tuple_awaitable);
+  auto [ec, n] = co_await asio::async_write(stream, message, tuple_awaitable);
   co_return !ec;
 }
 

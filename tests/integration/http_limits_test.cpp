@@ -103,6 +103,32 @@ TEST_F(HttpLimitsTest, HeadSendsTheHeadersOnlyAndKeepsTheConnectionInStep) {
   EXPECT_NE(replies.find(R"({"status":"ok"})", second), std::string::npos);
 }
 
+// The server writes its responses itself (no Beast serializer): the status line and fields
+// follow the request's version and its wish to keep the connection.
+TEST_F(HttpLimitsTest, ResponsesFollowTheRequestsVersionAndConnectionWish) {
+  {
+    RawConnection c(server->port());
+    c.send("GET /healthz HTTP/1.0\r\n\r\n");  // 1.0 closes unless asked to keep
+    const std::string reply = c.read(3s, "}");
+    EXPECT_EQ(reply.rfind("HTTP/1.0 200 OK\r\n", 0), 0u) << reply;
+    EXPECT_NE(reply.find("\r\nContent-Type: application/json\r\n"), std::string::npos);
+    EXPECT_NE(reply.find("\r\nContent-Length: 15\r\n\r\n{\"status\":\"ok\"}"), std::string::npos);
+    EXPECT_EQ(reply.find("keep-alive"), std::string::npos) << reply;
+    EXPECT_TRUE(c.closed_by_peer(3s));
+  }
+  {
+    RawConnection c(server->port());
+    c.send("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    std::string reply = c.read(3s, "}");
+    EXPECT_NE(reply.find("\r\nConnection: keep-alive\r\n"), std::string::npos) << reply;
+    c.send("GET /nowhere HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    reply = c.read(3s, "}}");
+    EXPECT_EQ(reply.rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u) << reply;
+    EXPECT_NE(reply.find("\r\nConnection: close\r\n"), std::string::npos) << reply;
+    EXPECT_TRUE(c.closed_by_peer(3s));
+  }
+}
+
 TEST_F(HttpLimitsTest, ExpectContinueIsAnswered) {
   RawConnection c(server->port());
   const std::string body = R"({"type": "echo"})";
