@@ -23,6 +23,10 @@ struct JobSpec {
   std::optional<std::int64_t> timeout_ms;
   std::int64_t delay_ms = 0;
   std::optional<std::string> idempotency_key;
+  // Empty: the broker gives the job an id. A server that must know the id before the job exists
+  // (to wait for its end without missing it) takes one from Broker::new_job_id(queue) first;
+  // never read from a request.
+  std::string id;
 
   // The fields that identify a submission for idempotency: everything but the key itself.
   boost::json::value fingerprint() const;

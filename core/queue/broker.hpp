@@ -69,6 +69,8 @@ class Broker {
   virtual awaitable<bool> ready() = 0;
 
   virtual awaitable<EnqueueOutcome> enqueue(JobSpec spec) = 0;
+  // An id for a job of `queue` not submitted yet (JobSpec::id), unique like those enqueue gives.
+  virtual std::string new_job_id(std::string_view queue) = 0;
   // Many at once, each answered as enqueue() would, in order. The Redis broker takes the jobs
   // of one queue in one round trip and one script run.
   virtual awaitable<std::vector<EnqueueOutcome>> enqueue_many(std::vector<JobSpec> specs) = 0;

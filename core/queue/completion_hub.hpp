@@ -1,12 +1,11 @@
 #pragma once
 // Wakes the requests that wait for a job to finish. A waiter subscribes to a job id before it
-// reads the job, so a completion between the read and the wait is never missed; the backend
-// calls notify() when a job reaches a terminal status. No polling: each waiter sleeps on its own
-// timer, which notify() cancels. The hub remembers the last few thousand ends, so a waiter that
-// could only subscribe after its job ended (a job submitted and waited for in one request)
-// still hears of it. An end may come with a note on the run (the Redis backend announces one
-// for most completions: end_note.hpp), from which the waiter makes the finished record without
-// reading the job back.
+// could miss the end: before it reads the job, or before the job exists (a request that submits
+// a job and waits for it takes the job's id first); the backend calls notify() when a job
+// reaches a terminal status. No polling: each waiter sleeps on its own timer, which notify()
+// cancels. An end may come with a note on the run (the Redis backend announces one for most
+// completions: end_note.hpp), from which the waiter makes the finished record without reading
+// the job back.
 
 #include <cstdint>
 #include <functional>
@@ -15,7 +14,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <vector>
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -32,9 +30,7 @@ class CompletionHub {
 
   class Subscription {
    public:
-    // Woken at once when the job is among the ends remembered, unless `heed_recent_ends` is
-    // false (for a waiter that has just read the job and seen it not ended).
-    Subscription(CompletionHub& hub, std::string job_id, bool heed_recent_ends = true);
+    Subscription(CompletionHub& hub, std::string job_id);
     ~Subscription();
     Subscription(const Subscription&) = delete;
     Subscription& operator=(const Subscription&) = delete;
@@ -90,10 +86,6 @@ class CompletionHub {
     std::string note;
     bool notified = false;
   };
-  struct End {
-    std::string job_id;
-    std::string note;  // empty when it came without one, or a longer one than remembered
-  };
 
   // Lookups by string_view, so notify() builds no string to find a job's waiters.
   struct IdHash {
@@ -102,17 +94,8 @@ class CompletionHub {
   };
 
   executor ex_;
-  void remember_end(std::string_view job_id, std::string_view note);
-
-  static constexpr std::size_t remembered_ends = 4096;
-  static constexpr std::size_t max_remembered_note = 2048;  // bounds the ring at ~8 MiB
   std::unordered_multimap<std::string, Waiter*, IdHash, std::equal_to<>> waiters_;
   std::list<ObserverFn> observers_;
-  // The ends remembered: a ring whose strings keep their capacity (no allocation per end once
-  // it has gone round), and the slot of each id, by a view of the id in its slot.
-  std::vector<End> recent_ring_ = std::vector<End>(remembered_ends);
-  std::size_t recent_next_ = 0;  // the slot the next end overwrites: the oldest
-  std::unordered_map<std::string_view, std::size_t> recent_ends_;
   std::uint64_t missed_generation_ = 0;
 };
 

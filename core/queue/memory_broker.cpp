@@ -44,6 +44,10 @@ awaitable<std::vector<EnqueueOutcome>> MemoryBroker::enqueue_many(std::vector<Jo
   co_return out;
 }
 
+std::string MemoryBroker::new_job_id(std::string_view queue) {
+  return ids_.next(wall_now(), queue);
+}
+
 awaitable<EnqueueOutcome> MemoryBroker::enqueue(JobSpec spec) {
   evict_expired();
   if (spec.idempotency_key) {
@@ -66,7 +70,7 @@ awaitable<EnqueueOutcome> MemoryBroker::enqueue(JobSpec spec) {
   }
 
   Job job;
-  job.id = ids_.next(wall_now(), spec.queue);
+  job.id = spec.id.empty() ? ids_.next(wall_now(), spec.queue) : std::move(spec.id);
   job.queue = spec.queue;
   job.type = spec.type;
   job.max_attempts = spec.max_attempts;

@@ -36,6 +36,7 @@ class MemoryBroker final : public Broker {
   awaitable<bool> ready() override;
 
   awaitable<EnqueueOutcome> enqueue(JobSpec spec) override;
+  std::string new_job_id(std::string_view queue) override;
   awaitable<std::vector<EnqueueOutcome>> enqueue_many(std::vector<JobSpec> specs) override;
   awaitable<std::optional<Job>> get(std::string id) override;
   awaitable<CancelResult> cancel(std::string id) override;

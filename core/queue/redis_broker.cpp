@@ -193,12 +193,18 @@ awaitable<std::vector<EnqueueOutcome>> RedisBroker::enqueue_many(std::vector<Job
   co_return all_answered(std::move(out));
 }
 
+std::string RedisBroker::new_job_id(std::string_view queue) {
+  return ids_.next(std::chrono::system_clock::now(), queue);
+}
+
 awaitable<std::vector<EnqueueOutcome>> RedisBroker::enqueue_batch(std::vector<JobSpec> specs) {
   const SystemTime created = std::chrono::system_clock::now();
   const std::string& q = specs.front().queue;
   std::vector<std::string> ids;
   ids.reserve(specs.size());
-  for (std::size_t i = 0; i < specs.size(); ++i) ids.push_back(ids_.next(created, q));
+  for (JobSpec& spec : specs) {
+    ids.push_back(spec.id.empty() ? ids_.next(created, q) : std::move(spec.id));
+  }
 
   // The ids carry the queue's tag; the queue is registered under it before its first job
   // exists, in the same round trip, so a job can be found by id the moment it exists. Both

@@ -80,6 +80,7 @@ class RedisBroker final : public Broker {
   awaitable<bool> ready() override;
 
   awaitable<EnqueueOutcome> enqueue(JobSpec spec) override;
+  std::string new_job_id(std::string_view queue) override;
   awaitable<std::vector<EnqueueOutcome>> enqueue_many(std::vector<JobSpec> specs) override;
   awaitable<std::optional<Job>> get(std::string id) override;
   awaitable<std::optional<Job>> get_in_queue(std::string queue, std::string id) override;

@@ -35,26 +35,22 @@ std::variant<std::chrono::milliseconds, Response> read_wait(const Context& ctx,
   return wait;
 }
 
-// Waits for the end of `known`, a job this request just submitted (`created`: this request made
-// it, so an end the hub remembers is of this life of it). It reads the job only after a wake-up
-// that brought no note on the run (end_note.hpp), as when notifications may have been missed
-// (`generation` changed), or at the deadline: a job that ends in time costs no read, or one.
-// Nothing, or the job as it ended or as last read.
-awaitable<std::optional<Job>> wait_for_end(Context ctx, const Job& known, bool created,
+// Waits for the end of `known`, a job this request submitted, on `done`: a subscription to its
+// id made before the job could end unheard (before the job existed, or before a read that saw
+// it not ended). It reads the job only after a wake-up that brought no note on the run
+// (end_note.hpp), as when notifications may have been missed (`generation` changed), or at the
+// deadline: a job that ends in time costs no read. Nothing, or the job as it ended or as read.
+awaitable<std::optional<Job>> wait_for_end(Context ctx, const Job& known,
+                                           std::optional<CompletionHub::Subscription>& done,
                                            std::uint64_t generation, SteadyTime deadline) {
   CompletionHub& hub = ctx.broker.completions();
-  bool first = true;
   for (;;) {
-    // The first look heeds the ends the hub remembers: the job may have ended before this
-    // request could subscribe. Later ones follow a read that saw it not ended.
-    CompletionHub::Subscription done(hub, known.id, first);
-    const bool trust_note = created || !first;
-    first = false;
-    if (hub.missed_generation() == generation) co_await done.wait_until(deadline);
-    if (trust_note && !done.note().empty()) {
-      if (std::optional<Job> finished = finished_job(known, done.note())) co_return finished;
+    if (hub.missed_generation() == generation) co_await done->wait_until(deadline);
+    if (!done->note().empty()) {
+      if (std::optional<Job> finished = finished_job(known, done->note())) co_return finished;
     }
     generation = hub.missed_generation();
+    done.emplace(hub, known.id);  // before the read: an end during the read still wakes it
     std::optional<Job> job = co_await ctx.broker.get_in_queue(known.queue, known.id);
     if (!job || is_terminal(job->status) || ctx.shutting_down ||
         std::chrono::steady_clock::now() >= deadline) {
@@ -79,15 +75,33 @@ awaitable<Response> submit_job(Context ctx, Request request, boost::urls::url_vi
 
   const std::string queue = spec.queue;
   const SteadyTime deadline = std::chrono::steady_clock::now() + wait;
-  const std::uint64_t generation = ctx.broker.completions().missed_generation();
+  CompletionHub& hub = ctx.broker.completions();
+  const bool waits = wait.count() > 0 && !ctx.shutting_down;
+  std::optional<CompletionHub::Subscription> done;
+  std::string subscribed_id;
+  if (waits) {
+    // Subscribed before the job exists, so its end cannot come before the subscription.
+    spec.id = ctx.broker.new_job_id(queue);
+    subscribed_id = spec.id;
+    done.emplace(hub, subscribed_id);
+  }
+  const std::uint64_t generation = hub.missed_generation();
   EnqueueOutcome enqueued = co_await ctx.broker.enqueue(std::move(spec));
   if (!enqueued) co_return refusal_response(enqueue_refusal(enqueued.error(), queue));
   // With ?wait_ms: the record of a job that ended within the wait, as GET /jobs/<id> gives it.
   if (is_terminal(enqueued->job.status)) {  // an idempotent repeat of a job that ended
     if (wait.count() > 0) co_return json_response(200, to_json(enqueued->job));
-  } else if (wait.count() > 0 && !ctx.shutting_down) {
-    std::optional<Job> job =
-        co_await wait_for_end(ctx, enqueued->job, enqueued->created, generation, deadline);
+  } else if (waits) {
+    std::optional<Job> job = enqueued->job;
+    if (job->id != subscribed_id) {
+      // An idempotent repeat of an earlier job, which may end any moment: subscribe, then read.
+      done.emplace(hub, job->id);
+      job = co_await ctx.broker.get_in_queue(queue, job->id);
+    }
+    if (job && !is_terminal(job->status)) {
+      const Job known = std::move(*job);
+      job = co_await wait_for_end(ctx, known, done, generation, deadline);
+    }
     if (job && is_terminal(job->status)) co_return json_response(200, to_json(*job));
     if (job) enqueued->job.status = job->status;
   }
@@ -157,10 +171,8 @@ awaitable<Response> get_job(Context ctx, std::string job_id, boost::urls::url_vi
   const std::chrono::milliseconds wait = std::get<std::chrono::milliseconds>(wait_or);
   if (!is_job_id(job_id)) co_return job_not_found(job_id);
 
-  // Subscribe before reading, so a completion between the read and the wait still wakes us
-  // (the read itself sees any end before it: no need to heed the ends the hub remembers, whose
-  // note may be on a life of the job that a retry has ended since).
-  CompletionHub::Subscription done(ctx.broker.completions(), job_id, false);
+  // Subscribe before reading, so a completion between the read and the wait still wakes us.
+  CompletionHub::Subscription done(ctx.broker.completions(), job_id);
   const SteadyTime deadline = std::chrono::steady_clock::now() + wait;
   std::optional<Job> job = co_await ctx.broker.get(job_id);
   if (job && !is_terminal(job->status) && wait.count() > 0 && !ctx.shutting_down) {

@@ -873,7 +873,7 @@ TEST(RedisBrokerEnds, AnEndsNoteMakesTheRecordAReadWouldReturn) {
   };
   // The note the end brought to a waiter that subscribed before it.
   const auto end_note = [&](const std::string& id, boost::json::value result) {
-    CompletionHub::Subscription done(broker.completions(), id, false);
+    CompletionHub::Subscription done(broker.completions(), id);
     test::run(io, broker.complete(id, "w1", std::move(result)));
     EXPECT_TRUE(test::run(io, done.wait_until(Clock::now() + 5s)));
     return done.note();

@@ -77,6 +77,26 @@ TEST_F(HttpApiTest, ASubmissionThatWaitsAnswersWithTheEndedJob) {
   EXPECT_EQ(failed.json().at("status"), "failed");
 }
 
+// A repeat of a waiting submission (same idempotency key) waits for the same job's end.
+TEST_F(HttpApiTest, ARepeatedSubmissionThatWaitsAnswersWithTheSameEndedJob) {
+  const std::string body =
+      R"({"type": "sleep", "payload": {"ms": 300}, "idempotency_key": "wait-twice"})";
+  HttpReply first;
+  std::thread submitter(
+      [&] { first = HttpClient(server->port()).post_json("/jobs?wait_ms=5000", body); });
+  std::this_thread::sleep_for(100ms);  // the job is running by now
+  const HttpReply repeat = client.post_json("/jobs?wait_ms=5000", body);
+  submitter.join();
+  ASSERT_EQ(first.status, 200u) << first.body;
+  ASSERT_EQ(repeat.status, 200u) << repeat.body;
+  EXPECT_EQ(first.json().at("id"), repeat.json().at("id"));
+  EXPECT_EQ(repeat.json().at("status"), "completed");
+  // Once it ended, a repeat answers at once.
+  const HttpReply late = client.post_json("/jobs?wait_ms=5000", body);
+  EXPECT_EQ(late.status, 200u);
+  EXPECT_EQ(late.json().at("id"), first.json().at("id"));
+}
+
 TEST_F(HttpApiTest, ASubmissionWhoseWaitRunsOutIsAcceptedAsUsual) {
   const auto start = Clock::now();
   const HttpReply r =
