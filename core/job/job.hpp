@@ -29,13 +29,15 @@ struct Job {
   std::optional<SystemTime> run_at;  // while scheduled: when it becomes due
   std::optional<boost::json::value> result;
   std::optional<boost::json::value> progress;  // what the handler last reported, if anything
-  std::optional<std::string> error;   // the last failed run's error
-  std::optional<std::string> worker;  // the worker that ran it last
+  std::optional<std::string> error;            // the last failed run's error
+  std::optional<std::string> worker;           // the worker that ran it last
   bool cancel_requested = false;
   // Not in the record clients see: set on a run that follows a lost one (its worker died or
   // stalled), to when that run last showed it was alive. started_at minus this is how long the
   // job waited from the loss to running again.
   std::optional<SystemTime> lost_at;
+  // Not in the record either: a request waited for it from its submission (JobSpec::awaited).
+  bool awaited = false;
 };
 
 // Every field is present; the ones that do not apply yet are null, so clients see one shape.

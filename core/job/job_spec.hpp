@@ -27,6 +27,9 @@ struct JobSpec {
   // (to wait for its end without missing it) takes one from Broker::new_job_id(queue) first;
   // never read from a request.
   std::string id;
+  // A request waits for this job's end: its completion is announced with a note on the run
+  // (end_note.hpp), so the waiter need not read the job back. Never read from a request.
+  bool awaited = false;
 
   // The fields that identify a submission for idempotency: everything but the key itself.
   boost::json::value fingerprint() const;

@@ -23,7 +23,7 @@ CompletionBatcher::CompletionBatcher(executor ex, redis::Connection& conn, Setti
       script_("complete", std::string(scripts::complete_lua)) {}
 
 awaitable<bool> CompletionBatcher::complete(std::string queue, std::string id, std::string worker,
-                                            std::string run, std::string result_json) {
+                                            std::string run, std::string result_json, bool note) {
   if (!*alive_) throw std::system_error(make_error_code(redis::redis_errc::closed), "complete");
   asio::steady_timer wake(ex_, SteadyTime::max());
   Item item;
@@ -31,6 +31,7 @@ awaitable<bool> CompletionBatcher::complete(std::string queue, std::string id, s
   item.worker = std::move(worker);
   item.run = std::move(run);
   item.result = std::move(result_json);
+  item.note = note;
   item.wake = &wake;
   Queue& q = queues_[queue];
   q.waiting.push_back(&item);
@@ -68,7 +69,7 @@ awaitable<void> CompletionBatcher::flush(std::string queue, std::shared_ptr<bool
     std::vector<std::string> script_args{now, std::to_string(settings_.result_ttl.count()),
                                          keys::done_channel(queue)};
     script_keys.reserve(2 + 2 * batch.size());
-    script_args.reserve(3 + 4 * batch.size());
+    script_args.reserve(3 + 5 * batch.size());
     for (const Item* item : batch) {
       script_keys.push_back(keys::job(queue, item->id));
       script_keys.push_back(keys::processing(queue, item->worker));
@@ -76,6 +77,7 @@ awaitable<void> CompletionBatcher::flush(std::string queue, std::shared_ptr<bool
       script_args.push_back(item->worker);
       script_args.push_back(item->run);
       script_args.push_back(item->result);
+      script_args.push_back(item->note ? "1" : "");
     }
     const redis::ExecResult result = co_await script_.run(
         conn_, std::move(script_keys), std::move(script_args), settings_.request_timeout);

@@ -31,8 +31,9 @@ class CompletionBatcher {
 
   // True when Redis recorded the run's result; false when it refused it (the run no longer
   // holds the job). Throws std::system_error when Redis could not be asked or did not answer.
+  // `note`: announce a note on the run with its end (a request waits for it).
   awaitable<bool> complete(std::string queue, std::string id, std::string worker, std::string run,
-                           std::string result_json);
+                           std::string result_json, bool note);
 
   // Wakes every waiting caller with an error (the broker is closing).
   void close();
@@ -40,6 +41,7 @@ class CompletionBatcher {
  private:
   struct Item {
     std::string id, worker, run, result;
+    bool note = false;
     asio::steady_timer* wake = nullptr;
     int verdict = -1;  // 1 recorded, 0 refused
     std::error_code error;

@@ -223,7 +223,7 @@ awaitable<std::vector<EnqueueOutcome>> RedisBroker::enqueue_batch(std::vector<Jo
                                        ms(settings_.idempotency_ttl), keys::job_prefix(q),
                                        std::to_string(settings_.max_queue_length)};
   script_keys.reserve(5 + 2 * specs.size());
-  script_args.reserve(5 + 8 * specs.size());
+  script_args.reserve(5 + 9 * specs.size());
   for (std::size_t i = 0; i < specs.size(); ++i) {
     const JobSpec& spec = specs[i];
     const std::string idem = spec.idempotency_key.value_or("");
@@ -237,6 +237,7 @@ awaitable<std::vector<EnqueueOutcome>> RedisBroker::enqueue_batch(std::vector<Jo
     script_args.push_back(idem);
     script_args.push_back(idem.empty() ? "" : canonical_json(spec.fingerprint()));
     script_args.push_back(std::to_string(spec.delay_ms));
+    script_args.push_back(spec.awaited ? "1" : "");
   }
   redis::ExecResult result =
       co_await enqueue_script_.run_after(conn_, std::move(first), std::move(script_keys),
@@ -365,7 +366,7 @@ awaitable<std::optional<Job>> RedisBroker::get_in_queue(std::string queue, std::
 void RedisBroker::hold(const std::string& queue, const std::string& worker, const Job& job,
                        std::string run) {
   if (run.empty()) throw std::runtime_error("a claimed job without a run number");
-  held_[job.id] = Held{queue, worker, std::move(run), job.attempts, job.max_attempts};
+  held_[job.id] = Held{queue, worker, std::move(run), job.attempts, job.max_attempts, job.awaited};
 }
 
 awaitable<CancelResult> RedisBroker::cancel(std::string id) {
@@ -716,8 +717,8 @@ awaitable<void> RedisBroker::complete(std::string id, std::string worker_id,
   if (it == held_.end() || it->second.worker != worker_id) co_return;
   const Held held = it->second;  // dropped only once Redis answered: a retry may follow an error
   std::string result_json = boost::json::serialize(result);
-  const bool recorded =
-      co_await completions_.complete(held.queue, id, worker_id, held.run, std::move(result_json));
+  const bool recorded = co_await completions_.complete(held.queue, id, worker_id, held.run,
+                                                       std::move(result_json), held.awaited);
   held_.erase(id);
   if (!recorded) {
     log::warn(

@@ -181,6 +181,7 @@ class RedisBroker final : public Broker {
     std::string run;  // the job's run number when activated: the fencing token
     int attempt = 0;  // for the retry delay
     int max_attempts = 1;
+    bool awaited = false;  // a request waits for its end: announce a note on the run
   };
 
   awaitable<redis::RespValue> run_script(redis::Script& script, std::vector<std::string> keys,

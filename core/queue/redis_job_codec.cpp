@@ -77,6 +77,8 @@ std::optional<Job> job_from_redis_hash(const redis::RespValue& reply) {
       job.worker = value;
     } else if (field == "cancel_requested") {
       job.cancel_requested = value == "1";
+    } else if (field == "awaited") {
+      job.awaited = value == "1";
     }
   }
   if (!has_id) return std::nullopt;
@@ -99,6 +101,7 @@ Job job_from_take_reply(std::span<const redis::RespValue> v, const std::string& 
   job.created_at = to_time(v[8].text).value_or(SystemTime{});
   job.cancel_requested = v[9].text == "1";
   job.lost_at = to_time(v[10].text);
+  job.awaited = v[11].text == "1";
   job.started_at = started_at;
   job.worker = worker;
   return job;

@@ -18,7 +18,7 @@ std::optional<Job> job_from_redis_hash(const redis::RespValue& reply);
 std::string redis_hash_field(const redis::RespValue& reply, std::string_view field);
 
 // take.lua's reply holds this many values per job, in the order the script names.
-inline constexpr std::size_t take_reply_fields = 11;
+inline constexpr std::size_t take_reply_fields = 12;
 // One job of that reply, now processing in `queue` by `worker` since `started_at` (what the
 // claim sent). `run` receives the run number, the fencing token.
 Job job_from_take_reply(std::span<const redis::RespValue> values, const std::string& queue,

@@ -82,6 +82,7 @@ awaitable<Response> submit_job(Context ctx, Request request, boost::urls::url_vi
   if (waits) {
     // Subscribed before the job exists, so its end cannot come before the subscription.
     spec.id = ctx.broker.new_job_id(queue);
+    spec.awaited = true;  // its end comes with a note on the run: no read of the job after it
     subscribed_id = spec.id;
     done.emplace(hub, subscribed_id);
   }

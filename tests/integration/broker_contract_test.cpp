@@ -851,19 +851,22 @@ TEST(RedisBrokerFencing, AStaleRunCannotCompleteTheJob) {
 // A completion announces a note on its run beside the id, so a waiter that knows the job (it
 // submitted it, or read it before the end) answers without reading it back; the record made
 // from the note is byte for byte what a read returns. An earlier run's error, progress, or a
-// large result send the end without a note, and the waiter reads instead.
+// large result send the end without a note, and the waiter reads instead; so does a job no
+// request waited for from its submission.
 TEST(RedisBrokerEnds, AnEndsNoteMakesTheRecordAReadWouldReturn) {
   asio::io_context io;
   RedisBackend backend;
   backend.make(io);
   RedisBroker& broker = *backend.broker;
   int submitted = 0;
+  bool awaited = true;
   const auto submit = [&] {
     JobSpec s;
     s.type = "echo";
     s.payload = {{"text", "h\u00e9llo \"x\"\n"}, {"n", 1.5}, {"big", 18446744073709551615ull}};
     s.timeout_ms = 60000;
     s.idempotency_key = "key-" + std::to_string(++submitted);
+    s.awaited = awaited;
     return test::run(io, broker.enqueue(s))->job;
   };
   const auto claimed = [&](std::chrono::milliseconds wait = 0ms) {
@@ -917,6 +920,24 @@ TEST(RedisBrokerEnds, AnEndsNoteMakesTheRecordAReadWouldReturn) {
   ASSERT_EQ(claimed(), large);
   EXPECT_EQ(end_note(large, boost::json::value(std::string(4000, 'r'))), "");
   EXPECT_EQ(test::run(io, broker.get(large))->result, boost::json::value(std::string(4000, 'r')));
+
+  // A job no request waited for from its submission ends without a note: reading what a note
+  // needs would cost every completion.
+  awaited = false;
+  const std::string unawaited = submit().id;
+  ASSERT_EQ(claimed(), unawaited);
+  EXPECT_EQ(end_note(unawaited, boost::json::value(4)), "");
+  // And the same through the blocking claim (BLMOVE, then activate.lua), awaited again.
+  awaited = true;
+  const std::shared_ptr<BackgroundClaim> waiting = start_claim(io, broker, {"default"}, "w1", 5s);
+  test::run_for(io, 50ms);
+  const Job blocked_for = submit();
+  waiting->wait(io, 5s);
+  ASSERT_TRUE(waiting->job);
+  ASSERT_EQ(waiting->job->id, blocked_for.id);
+  note = end_note(blocked_for.id, boost::json::value(5));
+  EXPECT_NE(note, "");
+  EXPECT_EQ(record(blocked_for, note), read_back(blocked_for.id));
 }
 
 // A job is found by its id alone, from a broker that never saw its queue, through the queue tag

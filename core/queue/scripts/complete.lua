@@ -4,14 +4,15 @@
 -- KEYS[1] counts hash       KEYS[2] expiring zset (id -> unix ms its hash expires)
 -- then, for run i (from 0): KEYS[3 + 2i] its job hash, KEYS[4 + 2i] its worker's processing list
 -- ARGV[1] now (unix ms)     ARGV[2] result TTL (ms; 0 keeps it)      ARGV[3] done channel
--- then, for run i, 4 values from ARGV[4 + 4i]: id, worker id, run (the fencing token),
---   result (JSON)
+-- then, for run i, 5 values from ARGV[4 + 5i]: id, worker id, run (the fencing token),
+--   result (JSON), note ('1': a request waits for the job's end, so announce a note)
 -- Publishes on the done channel the ids of the runs recorded, separated by spaces; then, when
 -- any of them has a note, ' \n' and one line per id: its note, or nothing. A note tells what the
 -- run changed, for a reader that knows the job otherwise (end_note.hpp): "attempts started_at
--- finished_at worker result" (unix ms; the result JSON last). A run gets none when the hash holds
--- a field that the note does not cover (an earlier run's error, progress, a cancel request, a
--- due time), or its result is over 2 KiB. The space before the newline keeps the last id apart
+-- finished_at worker result" (unix ms; the result JSON last). Only runs asked for one get one
+-- (reading what a note needs costs Redis more than a run nobody waits for is worth), and not
+-- when the hash holds a field that the note does not cover (an earlier run's error, progress,
+-- a cancel request, a due time), or the result is over 2 KiB. The space before the newline keeps the last id apart
 -- for a reader that splits on spaces only.
 -- Returns, per run, 1 when recorded, 0 when refused: the job is no longer that run's (another
 -- worker took it over, or it already ended), so the late result is dropped.
@@ -26,10 +27,16 @@ local any_note = false
 local completed = 0
 for i = 0, (#KEYS - 2) / 2 - 1 do
   local key, processing = KEYS[3 + 2 * i], KEYS[4 + 2 * i]
-  local a = 4 + 4 * i
+  local a = 4 + 5 * i
   local id = ARGV[a]
-  local job = redis.call('HMGET', key, 'status', 'worker', 'run', 'error', 'progress',
-    'cancel_requested', 'run_at', 'attempts', 'started_at')
+  local wants_note = ARGV[a + 4] == '1'
+  local job
+  if wants_note then
+    job = redis.call('HMGET', key, 'status', 'worker', 'run', 'error', 'progress',
+      'cancel_requested', 'run_at', 'attempts', 'started_at')
+  else
+    job = redis.call('HMGET', key, 'status', 'worker', 'run')
+  end
   if job[1] ~= 'processing' or job[2] ~= ARGV[a + 1] or job[3] ~= ARGV[a + 2] then
     out[#out + 1] = 0
   else
@@ -46,7 +53,8 @@ for i = 0, (#KEYS - 2) / 2 - 1 do
     done[completed] = id
     local worker, result = ARGV[a + 1], ARGV[a + 3]
     local note = ''
-    if not (job[4] or job[5] or job[7]) and (job[6] or '0') == '0' and job[8] and job[9]
+    if wants_note and not (job[4] or job[5] or job[7]) and (job[6] or '0') == '0'
+        and job[8] and job[9]
         and #result <= 2048 and not string.find(result, '\n', 1, true)
         and not string.find(worker, '[ \n]') then
       note = job[8] .. ' ' .. job[9] .. ' ' .. ARGV[1] .. ' ' .. worker .. ' ' .. result

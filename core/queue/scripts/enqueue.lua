@@ -8,9 +8,10 @@
 -- ARGV[1] queue             ARGV[2] now (unix ms)    ARGV[3] idempotency TTL (ms)
 -- ARGV[4] job key prefix of the queue (to read an earlier job by id; same slot)
 -- ARGV[5] cap on waiting (queued + scheduled) jobs of the queue; 0: none
--- then, for job i, 8 values from ARGV[6 + 8i]: id, type, payload (JSON), max_attempts,
+-- then, for job i, 9 values from ARGV[6 + 9i]: id, type, payload (JSON), max_attempts,
 --   timeout_ms ("" for none), idempotency key ("" for none), fingerprint (canonical JSON of
---   the submission; stored only with an idempotency key), delay_ms
+--   the submission; stored only with an idempotency key), delay_ms, awaited ('1' when a
+--   request waits for its end: complete.lua then announces a note on the run)
 -- Returns, per job, two values: 1, id: created; 0, earlier id: its key names an earlier job
 -- with the same fingerprint; -1, earlier id: its key names a job with another fingerprint;
 -- -2, '': the queue is full (an idempotent repeat is answered first: it adds nothing).
@@ -32,7 +33,7 @@ local jobs = (#KEYS - 5) / 2
 local indexed = {}
 for i = 0, jobs - 1 do
   local key, idem_key = KEYS[6 + 2 * i], KEYS[7 + 2 * i]
-  local a = 6 + 8 * i
+  local a = 6 + 9 * i
   local id, idem, fingerprint = ARGV[a], ARGV[a + 5], ARGV[a + 6]
   local answered = false
   if idem ~= '' then
@@ -56,17 +57,29 @@ for i = 0, jobs - 1 do
     local status = 'queued'
     if delay > 0 then status = 'scheduled' end
     -- Fields at their default are left out (readers take absent as such: attempts 0, no
-    -- timeout, no idempotency key, no cancel requested): a smaller hash, a cheaper HSET.
-    redis.call('HSET', key, 'id', id, 'queue', ARGV[1], 'type', ARGV[a + 1],
-      'payload', ARGV[a + 2], 'status', status, 'max_attempts', ARGV[a + 3],
-      'created_at', ARGV[2])
-    if ARGV[a + 4] ~= '' then redis.call('HSET', key, 'timeout_ms', ARGV[a + 4]) end
-    if idem ~= '' then
-      redis.call('HSET', key, 'idempotency_key', idem, 'fingerprint', fingerprint)
+    -- timeout, no idempotency key, no cancel requested, not awaited): a smaller hash, a
+    -- cheaper HSET. One HSET either way: the fields given as they are when there is nothing
+    -- more, else gathered in a table.
+    local run_at
+    if delay > 0 then run_at = string.format('%d', now + delay) end
+    local timeout, awaited = ARGV[a + 4], ARGV[a + 8] == '1'
+    if timeout == '' and idem == '' and not awaited and not run_at then
+      redis.call('HSET', key, 'id', id, 'queue', ARGV[1], 'type', ARGV[a + 1],
+        'payload', ARGV[a + 2], 'status', status, 'max_attempts', ARGV[a + 3],
+        'created_at', ARGV[2])
+    else
+      local f = {'id', id, 'queue', ARGV[1], 'type', ARGV[a + 1], 'payload', ARGV[a + 2],
+        'status', status, 'max_attempts', ARGV[a + 3], 'created_at', ARGV[2]}
+      if timeout ~= '' then f[#f + 1] = 'timeout_ms'; f[#f + 1] = timeout end
+      if idem ~= '' then
+        f[#f + 1] = 'idempotency_key'; f[#f + 1] = idem
+        f[#f + 1] = 'fingerprint'; f[#f + 1] = fingerprint
+      end
+      if awaited then f[#f + 1] = 'awaited'; f[#f + 1] = '1' end
+      if run_at then f[#f + 1] = 'run_at'; f[#f + 1] = run_at end
+      redis.call('HSET', key, unpack(f))
     end
     if delay > 0 then
-      local run_at = string.format('%d', now + delay)
-      redis.call('HSET', key, 'run_at', run_at)
       redis.call('ZADD', KEYS[2], run_at, id)
     else
       redis.call('LPUSH', KEYS[1], id)

@@ -10,8 +10,8 @@
 -- ARGV[6] changed channel (ids of jobs whose record changed: one message for the batch, for
 --   WebSocket followers)
 -- Returns -1 when the queue is paused; else one flat array, empty when no due job is left, of
--- 11 values per job taken, in this order: id, attempts, run, type, payload, max_attempts,
--- timeout_ms, idempotency_key, created_at, cancel_requested, lost_at ('' for none). What the
+-- 12 values per job taken, in this order: id, attempts, run, type, payload, max_attempts,
+-- timeout_ms, idempotency_key, created_at, cancel_requested, lost_at ('' for none), awaited. What the
 -- caller sent (queue, worker, now) is not sent back. `run` (one more than the job's last run,
 -- never reused) is that run's fencing token.
 if redis.call('EXISTS', KEYS[4]) == 1 then return -1 end
@@ -32,7 +32,8 @@ while #moved < wanted and skipped <= 1000 do  -- at most ~1000 ids of cancelled 
     -- The fields a worker needs, read once: they serve the check, the counters and the reply
     -- (patched to what the HSET writes), so a job costs two commands and its share of two.
     local f = redis.call('HMGET', key, 'status', 'attempts', 'run', 'type', 'payload',
-      'max_attempts', 'timeout_ms', 'idempotency_key', 'created_at', 'cancel_requested', 'lost_at')
+      'max_attempts', 'timeout_ms', 'idempotency_key', 'created_at', 'cancel_requested', 'lost_at',
+      'awaited')
     if f[1] == 'queued' then
       local attempts = string.format('%d', tonumber(f[2] or '0') + 1)
       local run = string.format('%d', tonumber(f[3] or '0') + 1)
@@ -50,6 +51,7 @@ while #moved < wanted and skipped <= 1000 do  -- at most ~1000 ids of cancelled 
       taken[n + 9] = f[9] or ''
       taken[n + 10] = f[10] or '0'
       taken[n + 11] = f[11] or ''
+      taken[n + 12] = f[12] or ''
       moved[#moved + 1] = id
       if f[11] then redis.call('HDEL', key, 'lost_at') end
     else
