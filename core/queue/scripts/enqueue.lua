@@ -31,6 +31,9 @@ local added = {queued = 0, scheduled = 0}
 local out = {}
 local jobs = (#KEYS - 5) / 2
 local indexed = {}
+-- Ids due now, pushed onto pending in one LPUSH after the loop, in the order given (as one
+-- LPUSH each would): a command per batch, not per job.
+local due = {}
 for i = 0, jobs - 1 do
   local key, idem_key = KEYS[6 + 2 * i], KEYS[7 + 2 * i]
   local a = 6 + 9 * i
@@ -82,7 +85,7 @@ for i = 0, jobs - 1 do
     if delay > 0 then
       redis.call('ZADD', KEYS[2], run_at, id)
     else
-      redis.call('LPUSH', KEYS[1], id)
+      due[#due + 1] = id
     end
     added[status] = added[status] + 1
     waiting = waiting + 1
@@ -93,6 +96,7 @@ for i = 0, jobs - 1 do
     out[#out + 1] = id
   end
 end
+if #due > 0 then redis.call('LPUSH', KEYS[1], unpack(due)) end
 if #indexed > 0 then redis.call('ZADD', KEYS[5], unpack(indexed)) end
 if added.queued > 0 then redis.call('HINCRBY', KEYS[3], 'queued', added.queued) end
 if added.scheduled > 0 then redis.call('HINCRBY', KEYS[3], 'scheduled', added.scheduled) end
