@@ -44,7 +44,9 @@ awaitable<JobPage> RedisBroker::list_jobs(JobFilter filter, std::size_t limit,
 }
 
 awaitable<void> RedisBroker::sweep_indexes() {
-  constexpr std::size_t batch = 1000;  // per script call: Redis serves others in between
+  // Members per script call (each names up to a completion batch of ids): Redis serves others
+  // in between.
+  constexpr std::size_t batch = 100;
   redis::Request members;
   members.push("SMEMBERS", keys::queues());
   const redis::Replies names = co_await exec(std::move(members));
@@ -52,7 +54,7 @@ awaitable<void> RedisBroker::sweep_indexes() {
   for (const redis::RespValue& name : names.front().elements) {
     for (;;) {
       std::vector<std::string> script_keys{keys::index(name.text), keys::expiring(name.text)};
-      std::vector<std::string> script_args{now, std::to_string(batch)};
+      std::vector<std::string> script_args{now, std::to_string(batch), keys::job_prefix(name.text)};
       const redis::RespValue swept =
           co_await run_script(sweep_index_script_, std::move(script_keys), std::move(script_args));
       if (swept.integer < static_cast<std::int64_t>(batch)) break;

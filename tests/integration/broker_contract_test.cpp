@@ -1378,6 +1378,18 @@ TEST_F(RedisRecoveryTest, JobsThatExpireLeaveTheJobBrowsersIndex) {
   const JobPage left = test::run(io, short_lived.list_jobs({}, 10, std::nullopt));
   ASSERT_EQ(left.jobs.size(), 1u);
   EXPECT_EQ(left.jobs.front().id, waiting.id);
+
+  // A member names the ids of a batch that ended together; one whose hash still exists (its
+  // job ended again since, or was put back) stays in the index.
+  const std::string gone_id = test::run(io, short_lived.enqueue(spec))->job.id;
+  backend.redis.command("DEL " + keys::job("default", gone_id));
+  backend.redis.command("ZADD " + keys::expiring("default") + " 1 \"" + gone_id + " " + waiting.id +
+                        "\"");
+  test::run(io, short_lived.sweep_indexes());
+  EXPECT_EQ(backend.redis.command("ZCARD " + keys::index("default")), ":1\r\n");
+  EXPECT_EQ(backend.redis.command("ZSCORE " + keys::index("default") + " " + waiting.id),
+            "$1\r\n0\r\n");
+  EXPECT_EQ(backend.redis.command("ZCARD " + keys::expiring("default")), ":0\r\n");
   short_lived.close();
 }
 

@@ -1,7 +1,9 @@
 -- complete: runs that succeeded, one or many of one queue: store each result, take the job out
 -- of its worker's processing list, let it expire, and announce it. Many runs in one call is how
 -- a busy worker acknowledges: one script run for the lot.
--- KEYS[1] counts hash       KEYS[2] expiring zset (id -> unix ms its hash expires)
+-- KEYS[1] counts hash
+-- KEYS[2] expiring zset (ids separated by spaces -> unix ms their hashes expire): the batch's
+--   ids go in as one member, one sorted-set insert for the lot
 -- then, for run i (from 0): KEYS[3 + 2i] its job hash, KEYS[4 + 2i] its worker's processing list
 -- ARGV[1] now (unix ms)     ARGV[2] result TTL (ms; 0 keeps it)      ARGV[3] done channel
 -- then, for run i, 5 values from ARGV[4 + 5i]: id, worker id, run (the fencing token),
@@ -46,7 +48,6 @@ for i = 0, (#KEYS - 2) / 2 - 1 do
     redis.call('LREM', processing, -1, id)
     if ttl > 0 then
       redis.call('PEXPIRE', key, ARGV[2])
-      expiring[#expiring + 1] = expires_at
       expiring[#expiring + 1] = id
     end
     completed = completed + 1
@@ -64,7 +65,7 @@ for i = 0, (#KEYS - 2) / 2 - 1 do
     out[#out + 1] = 1
   end
 end
-if #expiring > 0 then redis.call('ZADD', KEYS[2], unpack(expiring)) end
+if #expiring > 0 then redis.call('ZADD', KEYS[2], expires_at, table.concat(expiring, ' ')) end
 if completed > 0 then
   redis.call('HINCRBY', KEYS[1], 'processing', -completed)
   redis.call('HINCRBY', KEYS[1], 'completed', completed)
