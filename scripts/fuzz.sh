@@ -75,7 +75,8 @@ build_target http_request "${boost[@]}" "${coroutines[@]}" -- tests/fuzz/http_re
   core/job/canonical_json.cpp core/job/job.cpp core/job/job_errc.cpp core/job/job_id.cpp \
   core/job/job_spec.cpp core/job/job_status.cpp core/job/json_int.cpp core/job/retry_policy.cpp \
   core/job/stored_json.cpp \
-  core/queue/completion_hub.cpp core/queue/job_listing.cpp core/queue/job_metrics.cpp \
+  core/queue/completion_hub.cpp core/queue/end_note.cpp core/queue/job_listing.cpp \
+  core/queue/job_metrics.cpp \
   core/queue/memory_broker.cpp core/queue/queue_errc.cpp core/queue/queue_stats.cpp \
   core/redis/redis_errc.cpp core/schedule/cron_expression.cpp core/schedule/schedule.cpp \
   core/support/command_line.cpp core/support/histogram.cpp core/support/log.cpp \
