@@ -103,8 +103,7 @@ std::optional<Response> answer_for_read_error(const error_code& ec, const HttpSe
 // The status line and header fields of a response, in one string; the body is written beside
 // it, uncopied. Beast's serializer walks its buffers through several layers of iterators for
 // each write, which was ~5% of the server's CPU when every job costs one response.
-std::string response_head(const Response& r, unsigned version, bool keep_alive,
-                          std::size_t content_length) {
+std::string response_head(const Response& r, unsigned version, bool keep_alive) {
   const std::string_view reason = http::obsolete_reason(static_cast<http::status>(r.status));
   std::string head;
   head.reserve(128 + r.content_type.size());
@@ -125,7 +124,7 @@ std::string response_head(const Response& r, unsigned version, bool keep_alive,
   if (!keep_alive && version != 10) head += "Connection: close\r\n";
   if (keep_alive && version == 10) head += "Connection: keep-alive\r\n";
   head += "Content-Length: ";
-  head += std::to_string(content_length);
+  head += std::to_string(r.body.size());  // a HEAD answer says what a GET would send
   head += "\r\n\r\n";
   return head;
 }
@@ -133,8 +132,7 @@ std::string response_head(const Response& r, unsigned version, bool keep_alive,
 awaitable<bool> write_response(beast::tcp_stream& stream, const Response& r, unsigned version,
                                bool keep_alive, std::chrono::milliseconds timeout,
                                bool head = false) {
-  // A HEAD answer says what a GET would send, without the body.
-  const std::string status_and_fields = response_head(r, version, keep_alive, r.body.size());
+  const std::string status_and_fields = response_head(r, version, keep_alive);
   const std::array<asio::const_buffer, 2> message{
       asio::buffer(status_and_fields), head ? asio::const_buffer() : asio::buffer(r.body)};
   stream.expires_after(timeout);

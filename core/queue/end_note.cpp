@@ -1,8 +1,7 @@
 #include "core/queue/end_note.hpp"
 
-#include <charconv>
-
 #include "core/job/stored_json.hpp"
+#include "core/support/units.hpp"
 
 namespace coqueue {
 namespace {
@@ -15,20 +14,12 @@ std::string_view take_field(std::string_view& line) {
   return field;
 }
 
-template <class Int>
-std::optional<Int> to_int(std::string_view text) {
-  Int n = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc{} || ptr != text.data() + text.size() || text.empty()) return std::nullopt;
-  return n;
-}
-
 }  // namespace
 
 std::optional<Job> finished_job(Job known, std::string_view note) {
-  const auto attempts = to_int<int>(take_field(note));
-  const auto started_ms = to_int<std::int64_t>(take_field(note));
-  const auto finished_ms = to_int<std::int64_t>(take_field(note));
+  const auto attempts = parse_int(take_field(note));
+  const auto started_ms = parse_int(take_field(note));
+  const auto finished_ms = parse_int(take_field(note));
   const std::string_view worker = take_field(note);
   if (!attempts || !started_ms || !finished_ms || worker.empty() || note.empty()) {
     return std::nullopt;
@@ -37,7 +28,7 @@ std::optional<Job> finished_job(Job known, std::string_view note) {
   boost::json::value result = parse_stored_json(note, ec);
   if (ec) return std::nullopt;
   known.status = JobStatus::completed;
-  known.attempts = *attempts;
+  known.attempts = static_cast<int>(*attempts);
   known.started_at = SystemTime{std::chrono::milliseconds(*started_ms)};
   known.finished_at = SystemTime{std::chrono::milliseconds(*finished_ms)};
   known.worker = std::string(worker);

@@ -78,13 +78,11 @@ awaitable<Response> submit_job(Context ctx, Request request, boost::urls::url_vi
   CompletionHub& hub = ctx.broker.completions();
   const bool waits = wait.count() > 0 && !ctx.shutting_down;
   std::optional<CompletionHub::Subscription> done;
-  std::string subscribed_id;
   if (waits) {
     // Subscribed before the job exists, so its end cannot come before the subscription.
     spec.id = ctx.broker.new_job_id(queue);
     spec.awaited = true;  // its end comes with a note on the run: no read of the job after it
-    subscribed_id = spec.id;
-    done.emplace(hub, subscribed_id);
+    done.emplace(hub, spec.id);
   }
   const std::uint64_t generation = hub.missed_generation();
   EnqueueOutcome enqueued = co_await ctx.broker.enqueue(std::move(spec));
@@ -93,15 +91,17 @@ awaitable<Response> submit_job(Context ctx, Request request, boost::urls::url_vi
   if (is_terminal(enqueued->job.status)) {  // an idempotent repeat of a job that ended
     if (wait.count() > 0) co_return json_response(200, to_json(enqueued->job));
   } else if (waits) {
-    std::optional<Job> job = enqueued->job;
-    if (job->id != subscribed_id) {
+    std::optional<Job> job;
+    if (enqueued->created) {  // under the id subscribed to
+      job = co_await wait_for_end(ctx, enqueued->job, done, generation, deadline);
+    } else {
       // An idempotent repeat of an earlier job, which may end any moment: subscribe, then read.
-      done.emplace(hub, job->id);
-      job = co_await ctx.broker.get_in_queue(queue, job->id);
-    }
-    if (job && !is_terminal(job->status)) {
-      const Job known = std::move(*job);
-      job = co_await wait_for_end(ctx, known, done, generation, deadline);
+      done.emplace(hub, enqueued->job.id);
+      job = co_await ctx.broker.get_in_queue(queue, enqueued->job.id);
+      if (job && !is_terminal(job->status)) {
+        const Job known = std::move(*job);
+        job = co_await wait_for_end(ctx, known, done, generation, deadline);
+      }
     }
     if (job && is_terminal(job->status)) co_return json_response(200, to_json(*job));
     if (job) enqueued->job.status = job->status;

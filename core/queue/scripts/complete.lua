@@ -14,8 +14,8 @@
 -- finished_at worker result" (unix ms; the result JSON last). Only runs asked for one get one
 -- (reading what a note needs costs Redis more than a run nobody waits for is worth), and not
 -- when the hash holds a field that the note does not cover (an earlier run's error, progress,
--- a cancel request, a due time), or the result is over 2 KiB. The space before the newline keeps the last id apart
--- for a reader that splits on spaces only.
+-- a cancel request, a due time), or the result is over 2 KiB. The space before the newline
+-- keeps the last id apart for a reader that splits on spaces only.
 -- Returns, per run, 1 when recorded, 0 when refused: the job is no longer that run's (another
 -- worker took it over, or it already ended), so the late result is dropped.
 local ttl = tonumber(ARGV[2])

@@ -11,9 +11,9 @@
 --   WebSocket followers)
 -- Returns -1 when the queue is paused; else one flat array, empty when no due job is left, of
 -- 12 values per job taken, in this order: id, attempts, run, type, payload, max_attempts,
--- timeout_ms, idempotency_key, created_at, cancel_requested, lost_at ('' for none), awaited. What the
--- caller sent (queue, worker, now) is not sent back. `run` (one more than the job's last run,
--- never reused) is that run's fencing token.
+-- timeout_ms, idempotency_key, created_at, cancel_requested, lost_at ('' for none), awaited.
+-- What the caller sent (queue, worker, now) is not sent back. `run` (one more than the job's
+-- last run, never reused) is that run's fencing token.
 if redis.call('EXISTS', KEYS[4]) == 1 then return -1 end
 local wanted = tonumber(ARGV[5])
 local now = ARGV[2]
