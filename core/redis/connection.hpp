@@ -21,6 +21,7 @@
 #include <system_error>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
 #include <boost/system/result.hpp>
 
 #include "core/redis/config.hpp"
@@ -31,7 +32,8 @@
 
 namespace coqueue::redis {
 
-using Replies = std::vector<RespValue>;  // one per command of the request, in order
+// One per command of the request, in order; most requests hold one command, kept in place.
+using Replies = boost::container::small_vector<RespValue, 1>;
 using ExecResult = boost::system::result<Replies, std::error_code>;
 
 class Connection {

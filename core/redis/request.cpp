@@ -3,6 +3,8 @@
 namespace coqueue::redis {
 namespace {
 
+constexpr std::size_t initial_capacity = 128;
+
 void append_count(std::string& out, char marker, std::size_t n) {
   char buf[24];
   buf[0] = marker;
@@ -14,6 +16,8 @@ void append_count(std::string& out, char marker, std::size_t n) {
 }  // namespace
 
 void Request::begin(std::size_t arguments) {
+  // Most commands fit in this: one allocation instead of the string's doubling from 15 bytes.
+  if (payload_.empty()) payload_.reserve(initial_capacity);
   append_count(payload_, '*', arguments);
 }
 
