@@ -21,8 +21,7 @@ void BM_ParseSubmitBody(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseSubmitBody);
 
-// What GET /jobs/<id> does after the broker: the job record as JSON text.
-void BM_SerializeJob(benchmark::State& state) {
+coqueue::Job finished_job() {
   coqueue::Job job;
   job.id = "01a20402-5c32-7167-a3ee-39d8ffc0e858";
   job.queue = "default";
@@ -35,8 +34,21 @@ void BM_SerializeJob(benchmark::State& state) {
   job.finished_at = job.created_at;
   job.result = job.payload;
   job.worker = "embedded-abc123";
+  return job;
+}
+
+// The job record as JSON text, through a JSON object (lists of jobs are built this way).
+void BM_SerializeJob(benchmark::State& state) {
+  const coqueue::Job job = finished_job();
   for (auto _ : state) benchmark::DoNotOptimize(boost::json::serialize(coqueue::to_json(job)));
 }
 BENCHMARK(BM_SerializeJob);
+
+// What GET /jobs/<id> does after the broker: the same text, written directly.
+void BM_SerializeJobText(benchmark::State& state) {
+  const coqueue::Job job = finished_job();
+  for (auto _ : state) benchmark::DoNotOptimize(coqueue::to_json_text(job));
+}
+BENCHMARK(BM_SerializeJobText);
 
 }  // namespace

@@ -14,6 +14,13 @@ Response json_response(unsigned status, const boost::json::value& body) {
   return r;
 }
 
+Response job_response(unsigned status, const Job& job) {
+  Response r;
+  r.status = status;
+  r.body = to_json_text(job);
+  return r;
+}
+
 Response error_response(unsigned status, std::string_view code, std::string_view message) {
   boost::json::object error;
   error["code"] = code;

@@ -1,5 +1,9 @@
 #include "core/job/job.hpp"
 
+#include <charconv>
+
+#include <boost/json/serialize.hpp>
+
 namespace coqueue {
 namespace {
 
@@ -14,7 +18,103 @@ boost::json::value or_null(const std::optional<T>& v) {
   return boost::json::value(*v);
 }
 
+// A JSON string as Boost.JSON writes it: quotes, backslashes and control characters escaped
+// (by Boost.JSON itself, so the two writers cannot differ), everything else as it is.
+void append_string(std::string& out, std::string_view s) {
+  for (const char c : s) {
+    if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) {
+      out += boost::json::serialize(boost::json::string_view(s.data(), s.size()));
+      return;
+    }
+  }
+  out += '"';
+  out += s;
+  out += '"';
+}
+
+// Text this file made itself (times, status names): nothing in it needs escaping.
+void append_plain(std::string& out, std::string_view s) {
+  out += '"';
+  out += s;
+  out += '"';
+}
+
+void append_int(std::string& out, std::int64_t n) {
+  char digits[24];
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+  out.append(digits, end);
+}
+
+void append_string_or_null(std::string& out, const std::optional<std::string>& s) {
+  if (s) {
+    append_string(out, *s);
+  } else {
+    out += "null";
+  }
+}
+
+void append_time_or_null(std::string& out, const std::optional<SystemTime>& t) {
+  if (t) {
+    append_plain(out, format_rfc3339(*t));
+  } else {
+    out += "null";
+  }
+}
+
+void append_value_or_null(std::string& out, const std::optional<boost::json::value>& v) {
+  if (v) {
+    out += boost::json::serialize(*v);
+  } else {
+    out += "null";
+  }
+}
+
 }  // namespace
+
+std::string to_json_text(const Job& job) {
+  std::string out;
+  out.reserve(512);
+  out += "{\"id\":";
+  append_string(out, job.id);
+  out += ",\"queue\":";
+  append_string(out, job.queue);
+  out += ",\"type\":";
+  append_string(out, job.type);
+  out += ",\"status\":";
+  append_plain(out, to_string(job.status));
+  out += ",\"payload\":";
+  out += boost::json::serialize(job.payload);
+  out += ",\"attempts\":";
+  append_int(out, job.attempts);
+  out += ",\"max_attempts\":";
+  append_int(out, job.max_attempts);
+  out += ",\"timeout_ms\":";
+  if (job.timeout_ms) {
+    append_int(out, *job.timeout_ms);
+  } else {
+    out += "null";
+  }
+  out += ",\"idempotency_key\":";
+  append_string_or_null(out, job.idempotency_key);
+  out += ",\"created_at\":";
+  append_plain(out, format_rfc3339(job.created_at));
+  out += ",\"started_at\":";
+  append_time_or_null(out, job.started_at);
+  out += ",\"finished_at\":";
+  append_time_or_null(out, job.finished_at);
+  out += ",\"scheduled_for\":";
+  append_time_or_null(out, job.run_at);
+  out += ",\"result\":";
+  append_value_or_null(out, job.result);
+  out += ",\"progress\":";
+  append_value_or_null(out, job.progress);
+  out += ",\"error\":";
+  append_string_or_null(out, job.error);
+  out += ",\"worker\":";
+  append_string_or_null(out, job.worker);
+  out += job.cancel_requested ? ",\"cancel_requested\":true}" : ",\"cancel_requested\":false}";
+  return out;
+}
 
 boost::json::object to_json(const Job& job) {
   boost::json::object o;

@@ -42,5 +42,8 @@ struct Job {
 
 // Every field is present; the ones that do not apply yet are null, so clients see one shape.
 boost::json::object to_json(const Job& job);
+// The same record as JSON text, byte for byte what serializing to_json(job) gives, written
+// straight into the string: a response holding one job skips building and hashing an object.
+std::string to_json_text(const Job& job);
 
 }  // namespace coqueue

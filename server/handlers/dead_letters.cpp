@@ -73,7 +73,7 @@ awaitable<Response> retry_job(Context ctx, std::string job_id) {
     message += "; only failed jobs can be retried";
     co_return error_response(409, "job_not_failed", message);
   }
-  co_return json_response(200, to_json(*job));
+  co_return job_response(200, *job);
 }
 
 }  // namespace coqueue::server::handlers

@@ -89,7 +89,7 @@ awaitable<Response> submit_job(Context ctx, Request request, boost::urls::url_vi
   if (!enqueued) co_return refusal_response(enqueue_refusal(enqueued.error(), queue));
   // With ?wait_ms: the record of a job that ended within the wait, as GET /jobs/<id> gives it.
   if (is_terminal(enqueued->job.status)) {  // an idempotent repeat of a job that ended
-    if (wait.count() > 0) co_return json_response(200, to_json(enqueued->job));
+    if (wait.count() > 0) co_return job_response(200, enqueued->job);
   } else if (waits) {
     std::optional<Job> job;
     if (enqueued->created) {  // under the id subscribed to
@@ -103,7 +103,7 @@ awaitable<Response> submit_job(Context ctx, Request request, boost::urls::url_vi
         job = co_await wait_for_end(ctx, known, done, generation, deadline);
       }
     }
-    if (job && is_terminal(job->status)) co_return json_response(200, to_json(*job));
+    if (job && is_terminal(job->status)) co_return job_response(200, *job);
     if (job) enqueued->job.status = job->status;
   }
   Response r = json_response(202, accepted_job(*enqueued));
@@ -188,7 +188,7 @@ awaitable<Response> get_job(Context ctx, std::string job_id, boost::urls::url_vi
     }
   }
   if (!job) co_return job_not_found(job_id);
-  co_return json_response(200, to_json(*job));
+  co_return job_response(200, *job);
 }
 
 awaitable<Response> cancel_job(Context ctx, std::string job_id) {
@@ -196,8 +196,8 @@ awaitable<Response> cancel_job(Context ctx, std::string job_id) {
   const CancelResult result = co_await ctx.broker.cancel(job_id);
   switch (result.outcome) {
     case CancelOutcome::not_found: co_return job_not_found(job_id);
-    case CancelOutcome::cancelled: co_return json_response(200, to_json(*result.job));
-    case CancelOutcome::cancel_requested: co_return json_response(202, to_json(*result.job));
+    case CancelOutcome::cancelled: co_return job_response(200, *result.job);
+    case CancelOutcome::cancel_requested: co_return job_response(202, *result.job);
     case CancelOutcome::already_finished:
       co_return error_response(
           409, "job_finished",

@@ -77,6 +77,56 @@ TEST(JobJson, FinishedJobCarriesResultAndTimes) {
   EXPECT_EQ(o.at("worker"), "w-1");
 }
 
+// Text of `size` bytes drawn from every byte value, control characters, quotes and
+// backslashes included.
+std::string any_text(std::mt19937_64& rng, std::size_t size) {
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::string s;
+  for (std::size_t i = 0; i < size; ++i) s += static_cast<char>(byte(rng));
+  return s;
+}
+
+TEST(JobJson, TextIsWhatSerializingTheObjectGives) {
+  std::mt19937_64 rng(11);
+  std::uniform_int_distribution<int> coin(0, 1);
+  std::uniform_int_distribution<std::size_t> size(0, 24);
+  std::uniform_int_distribution<std::int64_t> any_ms(-2'208'988'800'000, 7'258'118'400'000);
+  const auto maybe_time = [&]() -> std::optional<SystemTime> {
+    if (coin(rng) == 0) return std::nullopt;
+    return SystemTime{std::chrono::milliseconds(any_ms(rng))};
+  };
+  const auto maybe_text = [&]() -> std::optional<std::string> {
+    if (coin(rng) == 0) return std::nullopt;
+    return coin(rng) == 0 ? "plain-text-01" : any_text(rng, size(rng));
+  };
+  const auto maybe_value = [&]() -> std::optional<boost::json::value> {
+    if (coin(rng) == 0) return std::nullopt;
+    return boost::json::value{{"n", any_ms(rng)}, {"s", any_text(rng, size(rng))}, {"x", 0.5}};
+  };
+  for (int i = 0; i < 2'000; ++i) {
+    Job job;
+    job.id = coin(rng) == 0 ? "01a20402-5c32-7167-a3ee-39d8ffc0e858" : any_text(rng, size(rng));
+    job.queue = coin(rng) == 0 ? "default" : any_text(rng, size(rng));
+    job.type = any_text(rng, size(rng));
+    job.payload = boost::json::array{1, "two", nullptr, any_text(rng, size(rng))};
+    job.status = all_job_statuses[static_cast<std::size_t>(i) % std::size(all_job_statuses)];
+    job.attempts = static_cast<int>(any_ms(rng) % 1000);
+    job.max_attempts = static_cast<int>(any_ms(rng) % 100);
+    if (coin(rng) == 1) job.timeout_ms = any_ms(rng);
+    job.idempotency_key = maybe_text();
+    job.created_at = SystemTime{std::chrono::milliseconds(any_ms(rng))};
+    job.started_at = maybe_time();
+    job.finished_at = maybe_time();
+    job.run_at = maybe_time();
+    job.result = maybe_value();
+    job.progress = maybe_value();
+    job.error = maybe_text();
+    job.worker = maybe_text();
+    job.cancel_requested = coin(rng) == 1;
+    ASSERT_EQ(to_json_text(job), boost::json::serialize(to_json(job))) << "job " << i;
+  }
+}
+
 TEST(JobStatus, NamesRoundTripAndTerminalSet) {
   for (const JobStatus s : all_job_statuses) {
     EXPECT_EQ(parse_job_status(to_string(s)), s);
