@@ -10,18 +10,23 @@ bench=build/release/bench/coqueue-bench
 ops=200000
 
 source scripts/lib/private-redis.sh
+# Redis on one core, the client under test on the other: left to the scheduler, the two
+# sometimes share a core and the same build measures half or double (seen at 50 in flight).
+# Both clients are pinned alike.
+taskset -pc 1 "$redis_pid" >/dev/null
+pin=(taskset -c 0)
 
 # redis-benchmark: ops/s and its own CPU (user+sys) per op, for one test and one shape.
 c_tool() {  # test clients pipeline
   local out cpu rps
-  out=$( { /usr/bin/time -f "CPU %U %S" redis-benchmark -p "$port" -t "$1" -c "$2" -P "$3" \
+  out=$( { /usr/bin/time -f "CPU %U %S" "${pin[@]}" redis-benchmark -p "$port" -t "$1" -c "$2" -P "$3" \
            -n "$ops" --csv; } 2>&1 )
   rps=$(echo "$out" | grep -i "^\"$1\"" | head -1 | cut -d, -f2 | tr -d '"')
   cpu=$(echo "$out" | awk '/^CPU/ {print $2 + $3}')
   echo "$rps $(awk -v c="$cpu" -v n="$ops" 'BEGIN {printf "%.3f", c * 1e6 / n}')"
 }
 
-COQUEUE_BENCH_REDIS_URL="redis://127.0.0.1:$port" "$bench" --benchmark_filter='BM_Redis' \
+COQUEUE_BENCH_REDIS_URL="redis://127.0.0.1:$port" "${pin[@]}" "$bench" --benchmark_filter='BM_Redis' \
   --benchmark_min_time=1 --benchmark_format=json 2>/dev/null >"$dir/ours.json"
 
 ours() {  # benchmark name → "ops/s cpu_us_per_op"
