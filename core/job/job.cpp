@@ -45,25 +45,19 @@ void append_int(std::string& out, std::int64_t n) {
   out.append(digits, end);
 }
 
-void append_string_or_null(std::string& out, const std::optional<std::string>& s) {
-  if (s) {
-    append_string(out, *s);
-  } else {
-    out += "null";
-  }
+void append_time(std::string& out, SystemTime t) {
+  append_plain(out, format_rfc3339(t));
 }
 
-void append_time_or_null(std::string& out, const std::optional<SystemTime>& t) {
-  if (t) {
-    append_plain(out, format_rfc3339(*t));
-  } else {
-    out += "null";
-  }
+void append_value(std::string& out, const boost::json::value& v) {
+  out += boost::json::serialize(v);
 }
 
-void append_value_or_null(std::string& out, const std::optional<boost::json::value>& v) {
+// The value by `append`, or null when there is none.
+template <class T, class Append>
+void append_or_null(std::string& out, const std::optional<T>& v, Append append) {
   if (v) {
-    out += boost::json::serialize(*v);
+    append(out, *v);
   } else {
     out += "null";
   }
@@ -83,35 +77,31 @@ std::string to_json_text(const Job& job) {
   out += ",\"status\":";
   append_plain(out, to_string(job.status));
   out += ",\"payload\":";
-  out += boost::json::serialize(job.payload);
+  append_value(out, job.payload);
   out += ",\"attempts\":";
   append_int(out, job.attempts);
   out += ",\"max_attempts\":";
   append_int(out, job.max_attempts);
   out += ",\"timeout_ms\":";
-  if (job.timeout_ms) {
-    append_int(out, *job.timeout_ms);
-  } else {
-    out += "null";
-  }
+  append_or_null(out, job.timeout_ms, append_int);
   out += ",\"idempotency_key\":";
-  append_string_or_null(out, job.idempotency_key);
+  append_or_null(out, job.idempotency_key, append_string);
   out += ",\"created_at\":";
-  append_plain(out, format_rfc3339(job.created_at));
+  append_time(out, job.created_at);
   out += ",\"started_at\":";
-  append_time_or_null(out, job.started_at);
+  append_or_null(out, job.started_at, append_time);
   out += ",\"finished_at\":";
-  append_time_or_null(out, job.finished_at);
+  append_or_null(out, job.finished_at, append_time);
   out += ",\"scheduled_for\":";
-  append_time_or_null(out, job.run_at);
+  append_or_null(out, job.run_at, append_time);
   out += ",\"result\":";
-  append_value_or_null(out, job.result);
+  append_or_null(out, job.result, append_value);
   out += ",\"progress\":";
-  append_value_or_null(out, job.progress);
+  append_or_null(out, job.progress, append_value);
   out += ",\"error\":";
-  append_string_or_null(out, job.error);
+  append_or_null(out, job.error, append_string);
   out += ",\"worker\":";
-  append_string_or_null(out, job.worker);
+  append_or_null(out, job.worker, append_string);
   out += job.cancel_requested ? ",\"cancel_requested\":true}" : ",\"cancel_requested\":false}";
   return out;
 }
